@@ -1,0 +1,1 @@
+"""The compiler wing: Jinja templates into standalone, stdlib-only Python modules."""
