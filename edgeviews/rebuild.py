@@ -1,0 +1,174 @@
+"""One round of watch mode: from the files that changed to a new build, a new configuration, or an error.
+
+`edgeviews watch` and `edgeviews dev` share it; it knows nothing of watchfiles or the proxy.
+A failed round leaves the last good build in place (the build swaps its output in atomically)
+and is reported on one screen: file, line, the offending line, and what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from edgeviews.compiler.build import BuildResult, build_project
+from edgeviews.config import Config, load_config
+from edgeviews.errors import EdgeviewsError
+
+# How many view names a rebuild line lists before it says "and N more".
+_NAMES_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Rebuild:
+    """What one round did: `ok` means the output is current; `config` is set when a new one took effect."""
+
+    ok: bool
+    views: tuple[str, ...] = ()
+    config: Config | None = None
+
+
+class Rebuilder:
+    """Holds the configuration in force and the changes not yet built, and reports each round."""
+
+    def __init__(self, config: Config, *, env: str | None, out: TextIO | None = None) -> None:
+        self.config = config
+        self.env = env
+        self._out = out if out is not None else sys.stdout
+        self._colour = self._out.isatty() and "NO_COLOR" not in os.environ
+        # Saves not yet in a good build. The build decides what to recompile by content hash
+        # (`changed` is only its hint), so this only tells whether there is anything to do.
+        self._unbuilt: set[Path] = set()
+        # A configuration read but not yet built successfully: it takes effect with the next good build.
+        self._config_unbuilt = False
+
+    def build_all(self) -> Rebuild:
+        """The first build of a session: everything the build considers stale."""
+        return self._build(None)
+
+    def apply(self, changed: Iterable[Path]) -> Rebuild | None:
+        """Rebuild after `changed` files were saved or removed; None when there was nothing to do."""
+        changed = set(changed)
+        source = self.config.source
+        if source is not None and source in changed:
+            changed.discard(source)
+            self._reread_config()
+        self._unbuilt |= changed
+        if self._config_unbuilt:
+            return self._build(None)  # new Jinja options or env values can change every view
+        if not self._unbuilt:
+            return None
+        return self._build(set(self._unbuilt))
+
+    def _reread_config(self) -> None:
+        source = self.config.source
+        assert source is not None
+        try:
+            config = load_config(source, cwd=self.config.root)
+        except EdgeviewsError as error:
+            self._say("error", str(error))
+            self._say_more("the previous configuration stays in force; fix the file and save it")
+            return
+        if config == self.config:
+            return
+        self.config = config
+        self._config_unbuilt = True
+        self._say("config", f"{self._shown(source)} changed: rebuilding everything")
+
+    def _build(self, changed: set[Path] | None) -> Rebuild:
+        try:
+            result = build_project(self.config, env=self.env, changed=changed)
+        except EdgeviewsError as error:
+            self._report_error(error)
+            return Rebuild(ok=False)
+        except Exception:  # a bug in the build: say so, keep the session and the last good build
+            self._say("error", "the build crashed (a bug in edgeviews; please report it):")
+            self._out.write(traceback.format_exc())
+            self._out.flush()
+            return Rebuild(ok=False)
+        self._unbuilt.clear()
+        config = self.config if self._config_unbuilt else None
+        self._config_unbuilt = False
+        views = recompiled_views(result)
+        self._say("built", describe_build(views, result.seconds))
+        return Rebuild(ok=True, views=views, config=config)
+
+    def report_error(self, text: str, hint: str) -> None:
+        """An error line and what to do, in the same shape as build errors."""
+        self._say("error", text)
+        self._say_more(hint)
+
+    def _report_error(self, error: EdgeviewsError) -> None:
+        text = str(error)
+        self._say("error", text)
+        if "\n" not in text:
+            line = offending_line(error, self.config)
+            if line is not None:
+                self._say_more(line)
+        self._say_more("the last good build stays in place; fix the file and save it again")
+
+    def _shown(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+
+    def _say(self, kind: str, text: str) -> None:
+        label = f"{kind}:"
+        if self._colour:
+            colour = {"error": "31", "built": "32"}.get(kind, "36")
+            label = f"\x1b[{colour}m{label}\x1b[0m"
+        self._out.write(f"{time.strftime('%H:%M:%S')} {label} {text}\n")
+        self._out.flush()
+
+    def _say_more(self, text: str) -> None:
+        self._out.write(f"         {text}\n")
+        self._out.flush()
+
+
+def recompiled_views(result: BuildResult) -> tuple[str, ...]:
+    """The exported views that changed: written anew (dependants of a changed partial
+    included) or removed; a page that used any of them is out of date."""
+    return (*result.compiled, *result.removed)
+
+
+def describe_build(views: Sequence[str], seconds: float) -> str:
+    """`analytics, consent_banner (2 views) in 12 ms`: the line a rebuild prints."""
+    milliseconds = f"{seconds * 1000:.0f} ms"
+    if not views:
+        return f"nothing to recompile ({milliseconds})"
+    names = ", ".join(views[:_NAMES_SHOWN])
+    if len(views) > _NAMES_SHOWN:
+        names += f" and {len(views) - _NAMES_SHOWN} more"
+    count = "1 view" if len(views) == 1 else f"{len(views)} views"
+    return f"{names} ({count}) in {milliseconds}"
+
+
+def offending_line(error: EdgeviewsError, config: Config) -> str | None:
+    """`  12 | {{ broken }`: the source line an error with a file and a line number points at."""
+    lineno = getattr(error, "lineno", None)
+    if not isinstance(lineno, int) or lineno < 1:
+        return None
+    line = getattr(error, "line", None)
+    if not isinstance(line, str):
+        line = _read_line(error, config, lineno)
+    return None if line is None else f"{lineno:>4} | {line}"
+
+
+def _read_line(error: EdgeviewsError, config: Config, lineno: int) -> str | None:
+    name = getattr(error, "path", None) or getattr(error, "name", None)
+    if not isinstance(name, str | Path):
+        return None
+    for candidate in (Path(name), config.root / name, config.views / name):
+        try:
+            lines = candidate.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        if lineno <= len(lines):
+            return lines[lineno - 1]
+    return None
