@@ -1,0 +1,202 @@
+"""HTTP/1.1 wire format for the upstream transport: request heads out, response heads and bodies in.
+
+Pure functions and a small chunked decoder over a ``bytearray`` buffer, kept apart from the
+socket code so that every framing rule (RFC 9112) is tested without a network. Errors are
+httpx2's ``RemoteProtocolError``/``LocalProtocolError`` because that is what the transport's
+caller (an ``httpx2.AsyncClient``) is written to handle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Literal
+
+import httpx2
+
+MAX_HEAD_SIZE: Final = 65_536
+"""A response head larger than this is refused: no real page needs it, a broken upstream might."""
+
+MAX_CHUNK_LINE: Final = 4_096
+
+BodyKind = Literal["none", "length", "chunked", "close"]
+
+_HEX_DIGITS: Final = frozenset(b"0123456789abcdefABCDEF")
+_TOKEN_FORBIDDEN: Final = frozenset(b" \t\r\n:")
+_IDEMPOTENT: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseHead:
+    """The status line and header fields of one response, exactly as the upstream sent them."""
+
+    http_version: bytes
+    status_code: int
+    reason_phrase: bytes
+    headers: list[tuple[bytes, bytes]]
+
+
+def is_idempotent(method: str) -> bool:
+    """Whether a request may be sent again after a reused connection closed before answering."""
+    return method in _IDEMPOTENT
+
+
+def serialize_request_head(method: str, target: bytes, headers: list[tuple[bytes, bytes]]) -> bytes:
+    """Request line and header fields, refusing anything that could split the head in two."""
+    if (
+        (not target.startswith(b"/") and target != b"*")
+        or _has_line_break(target)
+        or b" " in target
+    ):
+        raise httpx2.LocalProtocolError(f"invalid request target {target!r}")
+    parts = [method.encode("ascii"), b" ", target, b" HTTP/1.1\r\n"]
+    for name, value in headers:
+        if not name or _TOKEN_FORBIDDEN.intersection(name) or _has_line_break(value):
+            raise httpx2.LocalProtocolError(f"invalid header field {name!r}")
+        parts += (name, b": ", value, b"\r\n")
+    parts.append(b"\r\n")
+    return b"".join(parts)
+
+
+def _has_line_break(value: bytes) -> bool:
+    return b"\n" in value or b"\r" in value or b"\0" in value
+
+
+def find_head_end(buffer: bytearray) -> int:
+    """Index just past the blank line that ends a head in ``buffer``, or -1 if it has not arrived.
+
+    Bare LF line endings are accepted (RFC 9112 section 2.2 allows it), CRLF is the norm.
+    """
+    crlf = buffer.find(b"\n\r\n")
+    lf = buffer.find(b"\n\n", 0, crlf + 1 if crlf >= 0 else len(buffer))
+    if lf >= 0:
+        return lf + 2
+    return crlf + 3 if crlf >= 0 else -1
+
+
+def parse_response_head(head: bytes) -> ResponseHead:
+    """Parse a status line and header fields; raise ``RemoteProtocolError`` on anything malformed."""
+    lines = head.split(b"\n")
+    status_line = lines[0].rstrip(b"\r")
+    version, _, rest = status_line.partition(b" ")
+    code, _, reason = rest.partition(b" ")
+    if version not in (b"HTTP/1.1", b"HTTP/1.0") or len(code) != 3 or not code.isdigit():
+        raise httpx2.RemoteProtocolError(
+            f"malformed status line from upstream: {status_line[:100]!r}"
+        )
+    headers: list[tuple[bytes, bytes]] = []
+    for raw_line in lines[1:]:
+        line = raw_line.rstrip(b"\r")
+        if not line:
+            continue
+        if line[0] in b" \t":
+            raise httpx2.RemoteProtocolError("obsolete header line folding from upstream")
+        name, colon, value = line.partition(b":")
+        if not colon or not name or _TOKEN_FORBIDDEN.intersection(name) or b"\r" in value:
+            raise httpx2.RemoteProtocolError(f"malformed header line from upstream: {line[:100]!r}")
+        headers.append((name, value.strip(b" \t")))
+    return ResponseHead(version, int(code), reason, headers)
+
+
+def body_framing(method: str, head: ResponseHead) -> tuple[BodyKind, int]:
+    """How the body of this response is delimited (RFC 9112 section 6.3), and its length if known."""
+    status = head.status_code
+    if method == "HEAD" or status in (204, 304) or 100 <= status < 200:
+        return "none", 0
+    transfer_codings: list[bytes] = []
+    lengths: set[bytes] = set()
+    for name, value in head.headers:
+        lowered = name.lower()
+        if lowered == b"transfer-encoding":
+            transfer_codings += (c.strip().lower() for c in value.split(b",") if c.strip())
+        elif lowered == b"content-length":
+            lengths.update(v.strip() for v in value.split(b","))
+    if transfer_codings:
+        # A length next to a transfer coding is ignored; the caller must not reuse the connection.
+        return ("chunked", -1) if transfer_codings[-1] == b"chunked" else ("close", -1)
+    if not lengths:
+        return "close", -1
+    if len(lengths) != 1:
+        raise httpx2.RemoteProtocolError("conflicting Content-Length values from upstream")
+    (length,) = lengths
+    if not length.isdigit() or len(length) > 18:
+        raise httpx2.RemoteProtocolError(f"invalid Content-Length from upstream: {length[:30]!r}")
+    return "length", int(length)
+
+
+def keeps_alive(head: ResponseHead, kind: BodyKind) -> bool:
+    """Whether the connection may carry another request once this response's body has been read."""
+    if kind == "close":
+        return False
+    tokens: list[bytes] = []
+    has_transfer_encoding = has_length = False
+    for name, value in head.headers:
+        lowered = name.lower()
+        if lowered == b"connection":
+            tokens += (t.strip().lower() for t in value.split(b","))
+        elif lowered == b"transfer-encoding":
+            has_transfer_encoding = True
+        elif lowered == b"content-length":
+            has_length = True
+    if has_transfer_encoding and has_length:
+        return False  # a smuggling-shaped response: never trust what follows it on this connection
+    if b"close" in tokens:
+        return False
+    return head.http_version == b"HTTP/1.1" or b"keep-alive" in tokens
+
+
+class ChunkedDecoder:
+    """Decodes a chunked body incrementally from a buffer the transport keeps filling."""
+
+    __slots__ = ("_in_trailers", "_remaining", "done")
+
+    def __init__(self) -> None:
+        self._remaining = 0  # data bytes left in the current chunk; -1 means its CRLF is due
+        self._in_trailers = False
+        self.done = False
+
+    def decode(self, buffer: bytearray, limit: int) -> bytes:
+        """Consume what ``buffer`` holds, return up to about ``limit`` bytes of body data.
+
+        Returns ``b""`` when more input is needed (or ``done`` is set). Partial size lines stay
+        in the buffer until they are complete.
+        """
+        out: list[bytes] = []
+        produced = 0
+        while not self.done and produced < limit:
+            if self._remaining > 0:
+                if not buffer:
+                    break
+                take = min(self._remaining, len(buffer), limit - produced)
+                out.append(bytes(buffer[:take]))
+                del buffer[:take]
+                self._remaining -= take
+                produced += take
+                if self._remaining == 0:
+                    self._remaining = -1
+                continue
+            line_end = buffer.find(b"\n")
+            if line_end < 0:
+                if len(buffer) > MAX_CHUNK_LINE:
+                    raise httpx2.RemoteProtocolError("chunk size line too long from upstream")
+                break
+            line = bytes(buffer[:line_end]).rstrip(b"\r")
+            del buffer[: line_end + 1]
+            if self._remaining == -1:
+                if line:
+                    raise httpx2.RemoteProtocolError(
+                        "chunk data longer than its size from upstream"
+                    )
+                self._remaining = 0
+            elif self._in_trailers:
+                if not line:
+                    self.done = True
+            else:
+                size = line.split(b";", 1)[0].strip(b" \t")
+                if not size or len(size) > 15 or not _HEX_DIGITS.issuperset(size):
+                    raise httpx2.RemoteProtocolError(
+                        f"invalid chunk size from upstream: {line[:30]!r}"
+                    )
+                self._remaining = int(size, 16)
+                if self._remaining == 0:
+                    self._in_trailers = True
+        return b"".join(out)
