@@ -78,12 +78,17 @@ def jinja_environment(
     return env
 
 
-def _fresh(context: Mapping[str, Any]) -> dict[str, Any]:
-    """A private copy of the context, so one engine's side effects never reach the other."""
-    try:
-        return copy.deepcopy(dict(context))
-    except Exception:
-        return dict(context)
+Context = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
+
+
+def _fresh(context: Context) -> dict[str, Any]:
+    """A private copy of the context, so one engine's side effects never reach the other.
+
+    A context holding generators cannot be copied: pass a function that builds it instead.
+    """
+    if callable(context):
+        return dict(context())
+    return copy.deepcopy(dict(context))
 
 
 def _error(phase: str, error: BaseException) -> Outcome:
@@ -101,7 +106,7 @@ def _error(phase: str, error: BaseException) -> Outcome:
 
 def render_with_jinja(
     source: str,
-    context: Mapping[str, Any],
+    context: Context,
     templates: Mapping[str, str] | None,
     globals: Mapping[str, Any] | None,
     options: Mapping[str, Any],
@@ -145,7 +150,7 @@ def load_compiled(code: str) -> types.ModuleType:
 
 def render_with_edgeviews(
     source: str,
-    context: Mapping[str, Any],
+    context: Context,
     templates: Mapping[str, str] | None,
     globals: Mapping[str, Any] | None,
     options: Mapping[str, Any],
@@ -203,7 +208,7 @@ def agree(expected: Outcome, actual: Outcome) -> bool:
 
 def describe(
     source: str,
-    context: Mapping[str, Any],
+    context: Context,
     templates: Mapping[str, str] | None,
     globals: Mapping[str, Any] | None,
     options: Mapping[str, Any],
@@ -215,7 +220,7 @@ def describe(
         "ours differs from jinja2",
         f"template: {source!r}",
         f"options:  {dict(options)!r}",
-        f"context:  {dict(context)!r}",
+        f"context:  {_fresh(context)!r}",
     ]
     if templates:
         lines.append(f"templates: {dict(templates)!r}")
@@ -227,7 +232,7 @@ def describe(
 
 def assert_same(
     source: str,
-    context: Mapping[str, Any] | None = None,
+    context: Context | None = None,
     *,
     templates: Mapping[str, str] | None = None,
     globals: Mapping[str, Any] | None = None,
