@@ -1,0 +1,99 @@
+"""Writing build output all at once: a staging folder beside the output, then a swap.
+
+A failed build never touches the previous output, and a reader (the proxy reloading) sees the
+old package or the new one, never a mix. On Linux the swap is one renameat2(RENAME_EXCHANGE);
+elsewhere two renames with a window of microseconds where the folder is absent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import functools
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Staging"]
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+class Staging:
+    """A folder to write a build into; `commit()` swaps it in for `target`, `discard()` drops it."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(target)
+        self.path = Path(tempfile.mkdtemp(prefix=f".{target.name}-build-", dir=target.parent))
+
+    def write_text(self, name: str, text: str) -> None:
+        (self.path / name).write_text(text, encoding="utf-8")
+
+    def reuse(self, name: str, previous: Path) -> bool:
+        """Take `name` unchanged from the previous output (a hard link: no bytes copied)."""
+        try:
+            os.link(previous / name, self.path / name)
+        except FileNotFoundError:
+            return False
+        except OSError:
+            try:
+                shutil.copy2(previous / name, self.path / name)
+            except OSError:
+                return False
+        return True
+
+    def commit(self) -> None:
+        """Swap the staged folder in for the target; the old output is removed afterwards."""
+        os.chmod(self.path, 0o755)
+        if not self.target.exists():
+            os.replace(self.path, self.target)
+            return
+        if _exchange(self.path, self.target):
+            shutil.rmtree(self.path, ignore_errors=True)
+            return
+        old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}-old-", dir=self.target.parent))
+        os.rmdir(old)
+        os.replace(self.target, old)
+        os.replace(self.path, self.target)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Atomically swap two directories (Linux renameat2); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    return bool(result == 0)
+
+
+@functools.cache
+def _renameat2() -> Any:
+    try:
+        return ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Folders an interrupted build left behind (a crash between staging and swap)."""
+    an_hour_ago = time.time() - 3600
+    for leftover in target.parent.glob(f".{target.name}-*-*"):
+        with contextlib.suppress(OSError):
+            # A staging folder may belong to a build running now (watch mode and CI at once).
+            if "-old-" in leftover.name or leftover.stat().st_mtime < an_hour_ago:
+                shutil.rmtree(leftover)
