@@ -1,0 +1,203 @@
+"""The real `edgeviews watch` process: every save rebuilds, errors are reported and survived.
+
+The built package is imported afresh (by path, under a new name) after each rebuild, as the
+proxy does, and rendered. Every wait is bounded and the process is always stopped.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+TIMEOUT = 15.0
+_fresh_names = itertools.count()
+
+CONFIG = """\
+views = "views"
+out = "build"
+"""
+
+
+class Running:
+    """An `edgeviews` command running in a project, its output collected line by line."""
+
+    def __init__(self, args: list[str], cwd: Path) -> None:
+        environment = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "edgeviews", *args],
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=environment,
+        )
+        self.lines: list[str] = []
+        self._changed = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            with self._changed:
+                self.lines.append(line.rstrip("\n"))
+                self._changed.notify_all()
+
+    def mark(self) -> int:
+        with self._changed:
+            return len(self.lines)
+
+    def wait_for(self, pattern: str, *, after: int = 0, timeout: float = TIMEOUT) -> re.Match[str]:
+        """The first line from `after` on that matches; fails with the output so far."""
+        deadline = time.monotonic() + timeout
+        compiled = re.compile(pattern)
+        with self._changed:
+            while True:
+                for line in self.lines[after:]:
+                    found = compiled.search(line)
+                    if found:
+                        return found
+                left = deadline - time.monotonic()
+                if left <= 0 or not self._reader.is_alive():  # timed out, or the process ended
+                    pytest.fail(f"no line matching {pattern!r}; output:\n{self.output}")
+                self._changed.wait(min(left, 0.1))
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    def stop(self, signum: int = signal.SIGINT, timeout: float = 10) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
+        try:
+            return self.process.wait(timeout)
+        finally:
+            self.kill()
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(5)
+        self._reader.join(5)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    views = tmp_path / "views"
+    (views / "partials").mkdir(parents=True)
+    (views / "analytics.html").write_text("<script>/* analytics v1 */</script>\n")
+    (views / "banner.html").write_text('<div>{% include "partials/notice.html" %}</div>\n')
+    (views / "partials" / "notice.html").write_text("notice v1")
+    (tmp_path / "edgeviews.toml").write_text(CONFIG)
+    return tmp_path
+
+
+@pytest.fixture
+def watching(project: Path) -> Iterator[Running]:
+    running = Running(["watch"], project)
+    try:
+        running.wait_for(r"^watching views/ and edgeviews\.toml", timeout=30)
+        yield running
+    finally:
+        running.kill()
+
+
+def render(project: Path, view: str) -> str:
+    """Import the build output by path under a fresh name, as the proxy does, and render."""
+    init = project / "build" / "views" / "__init__.py"
+    name = f"_watched_views_{next(_fresh_names)}"
+    spec = importlib.util.spec_from_file_location(
+        name, init, submodule_search_locations=[str(init.parent)]
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+        views: dict[str, Callable[..., Any]] = module.VIEWS
+        return str(views[view]({}))
+    finally:
+        for key in [key for key in sys.modules if key == name or key.startswith(name + ".")]:
+            del sys.modules[key]
+
+
+def test_starts_with_a_build_and_rebuilds_a_saved_view(watching: Running, project: Path) -> None:
+    assert "analytics v1" in render(project, "analytics")
+    mark = watching.mark()
+    (project / "views" / "analytics.html").write_text("<script>/* analytics v2 */</script>\n")
+    found = watching.wait_for(r"built: (.*) \((\d+) views?\) in \d+ ms", after=mark)
+    assert found.group(1) == "analytics"
+    assert "analytics v2" in render(project, "analytics")
+
+
+def test_a_partial_rebuilds_the_views_that_include_it(watching: Running, project: Path) -> None:
+    mark = watching.mark()
+    (project / "views" / "partials" / "notice.html").write_text("notice v2")
+    found = watching.wait_for(r"built: (.*) \(1 view\)", after=mark)
+    assert found.group(1) == "banner"
+    assert render(project, "banner") == "<div>notice v2</div>"
+
+
+def test_a_syntax_error_is_reported_and_survived(watching: Running, project: Path) -> None:
+    view = project / "views" / "analytics.html"
+    mark = watching.mark()
+    view.write_text("<script>/* analytics v2 */</script>\n{{ broken }\n")
+    watching.wait_for(r"error: views/analytics\.html:2: ", after=mark)
+    watching.wait_for(r"^\s+2 \| \{\{ broken \}$", after=mark)
+    watching.wait_for(r"last good build stays", after=mark)
+    assert "analytics v1" in render(project, "analytics")
+    assert watching.process.poll() is None
+
+    mark = watching.mark()
+    view.write_text("<script>/* analytics v3 */</script>\n")
+    watching.wait_for(r"built: analytics \(1 view\)", after=mark)
+    assert "analytics v3" in render(project, "analytics")
+
+
+def test_a_config_change_is_reread_and_a_broken_one_refused(
+    watching: Running, project: Path
+) -> None:
+    config = project / "edgeviews.toml"
+    mark = watching.mark()
+    config.write_text(CONFIG + "views = 1\n")
+    watching.wait_for(r"error: .*edgeviews\.toml", after=mark)
+    watching.wait_for(r"previous configuration stays in force", after=mark)
+    assert watching.process.poll() is None
+
+    mark = watching.mark()
+    config.write_text(CONFIG + "[jinja]\nkeep_trailing_newline = true\n")
+    watching.wait_for(r"edgeviews\.toml changed: rebuilding everything", after=mark)
+    watching.wait_for(r"built: .*\(2 views\)", after=mark)
+    assert render(project, "analytics") == "<script>/* analytics v1 */</script>\n"
+
+    mark = watching.mark()  # the watcher restarted on the new file: saves still count
+    (project / "views" / "analytics.html").write_text("<b>v2</b>\n")
+    watching.wait_for(r"built: analytics \(1 view\)", after=mark)
+
+
+def test_editor_litter_and_other_files_start_no_build(watching: Running, project: Path) -> None:
+    mark = watching.mark()
+    (project / "views" / ".analytics.html.swp").write_text("x")
+    (project / "views" / "notes.md").write_text("x")
+    (project / "README.txt").write_text("outside the views folder")
+    time.sleep(0.5)
+    assert not [line for line in watching.lines[mark:] if "built:" in line]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_stops_cleanly(watching: Running, signum: int) -> None:
+    assert watching.stop(signum) == 0
+    assert "Traceback" not in watching.output
+    assert watching.lines[-1] == "stopped"
