@@ -1,0 +1,182 @@
+"""From template sources to one module: which templates, their code, the runtime they need."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from jinja2 import nodes
+
+from edgeviews.compiler import catalog
+from edgeviews.compiler.codegen import CodeGenerator, Unit, literal_ok
+from edgeviews.compiler.parsing import TemplateSyntaxError, make_environment, parse_template
+
+HEADER = '''"""Compiled from the Jinja template {name} by edgeviews. Do not edit: edit the template."""
+
+from __future__ import annotations
+'''
+
+
+def referenced_names(tree: nodes.Template) -> tuple[set[str], bool]:
+    """Template names a template refers to statically, and whether any is dynamic."""
+    names: set[str] = set()
+    dynamic = False
+    for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        template = node.template
+        if isinstance(template, nodes.Const) and isinstance(template.value, str):
+            names.add(template.value)
+        elif isinstance(template, nodes.Const) and isinstance(template.value, (list, tuple)):
+            names.update(v for v in template.value if isinstance(v, str))
+        elif isinstance(template, (nodes.List, nodes.Tuple)) and all(
+            isinstance(i, nodes.Const) for i in template.items
+        ):
+            names.update(i.value for i in template.items if isinstance(i.value, str))
+        else:
+            dynamic = True
+    return names, dynamic
+
+
+def compile_source(
+    source: str,
+    *,
+    name: str = "<template>",
+    templates: dict[str, str] | None = None,
+    globals: dict[str, Any] | None = None,
+    runtime_import: str | None = None,
+    **options: Any,
+) -> str:
+    """Compile a Jinja template into the Python source of a standalone module."""
+    env = make_environment(options)
+    templates = dict(templates or {})
+    globals_ = dict(globals or {})
+    for key, value in globals_.items():
+        if not literal_ok(value):
+            raise TemplateSyntaxError(
+                f"global {key!r} is not a literal (str, int, float, bool, None, list, tuple, dict)",
+                name=name,
+                lineno=None,
+            )
+    # Parse the main template, then every template it can reach.
+    trees: dict[str, nodes.Template] = {name: parse_template(env, source, name)}
+    order = [name]
+    pending = [name]
+    include_all = False
+    while pending:
+        current = pending.pop()
+        refs, dynamic = referenced_names(trees[current])
+        if dynamic and not include_all:
+            include_all = True
+            refs |= set(templates)
+        for ref in sorted(refs):
+            if ref in trees or ref not in templates:
+                continue
+            trees[ref] = parse_template(env, templates[ref], ref)
+            order.append(ref)
+            pending.append(ref)
+    template_ids = {template_name: index for index, template_name in enumerate(order)}
+    unit = Unit(env, template_ids, globals_)
+    unit.needs_autoescape_calls = any(
+        tree.find(nodes.ScopedEvalContextModifier) is not None
+        or tree.find(nodes.EvalContextModifier) is not None
+        for tree in trees.values()
+    )
+    parts: list[str] = []
+    line_maps: list[tuple[int, str, list[tuple[int, int]]]] = []
+    records: list[str] = []
+    for template_name in order:
+        index = template_ids[template_name]
+        generator = CodeGenerator(unit, template_name, f"t{index}_")
+        generator.generate_template(trees[template_name])
+        code = generator.source()
+        parts.append(f"# template {template_name!r}\n" + code.lstrip("\n"))
+        line_maps.append((len(parts) - 1, template_name, generator.line_map))
+        blocks = ", ".join(f"{block!r}: t{index}_block_{block}" for block in generator.blocks)
+        records.append(
+            f"T{index} = CompiledTemplate({template_name!r}, t{index}_root, {{{blocks}}})"
+        )
+    return _module(name, unit, parts, line_maps, records, include_all, runtime_import, env)
+
+
+def _module(
+    name: str,
+    unit: Unit,
+    parts: list[str],
+    line_maps: list[tuple[int, str, list[tuple[int, int]]]],
+    records: list[str],
+    include_all: bool,
+    runtime_import: str | None,
+    env: Any,
+) -> str:
+    lines: list[str] = []
+    lines.append(f"GLOBALS = {unit.globals!r}")
+    needs_table = unit.any_filter_by_name
+    filters = (
+        "FILTERS"
+        if needs_table
+        else "{"
+        + ", ".join(f"{n!r}: {catalog.FILTER_FUNCTIONS[n]}" for n in sorted(unit.filter_table))
+        + "}"
+    )
+    tests = (
+        "TESTS"
+        if needs_table
+        else "{"
+        + ", ".join(f"{n!r}: {catalog.TEST_FUNCTIONS[n]}" for n in sorted(unit.test_table))
+        + "}"
+    )
+    lines.append(
+        f"ENV = Env({unit.undefined}, False, {env.newline_sequence!r}, {filters}, {tests})"
+    )
+    lines.append("ENV_AE = ENV.with_autoescape(True)")
+    body = "\n".join(lines) + "\n\n"
+    code_start = body.count("\n")
+    abs_lines: dict[int, tuple[str, int]] = {}
+    chunks = []
+    offset = code_start
+    for (index, template_name, line_map), part in zip(line_maps, parts):
+        for rel, lineno in line_map:
+            abs_lines[offset + rel + 2] = (template_name, lineno)
+        chunks.append(part + "\n\n")
+        offset += (part + "\n\n").count("\n")
+    body += "".join(chunks)
+    body += "\n".join(records) + "\n"
+    body += "TEMPLATES = {" + ", ".join(f"T{i}.name: T{i}" for i in range(len(records))) + "}\n"
+    body += f"LINES = {abs_lines!r}\n\n\n"
+    body += RENDER
+    # Which runtime names does the generated code use?
+    used = _loaded_names(body)
+    runtime_names = catalog.runtime_names()
+    needed = used & runtime_names
+    header = HEADER.format(name=name)
+    if runtime_import is not None:
+        import_line = (
+            f"from {runtime_import} import {', '.join(sorted(needed))}\n" if needed else ""
+        )
+        prefix = header + "\n" + import_line + "\n\n"
+    else:
+        definitions = catalog.select(needed)
+        runtime_code = "\n\n\n".join(d.source for d in definitions)
+        prefix = header + "\n" + runtime_code + "\n\n\n" if runtime_code else header + "\n\n"
+    shift = prefix.count("\n")
+    body = body.replace(
+        f"LINES = {abs_lines!r}", f"LINES = { {k + shift: v for k, v in abs_lines.items()}!r}"
+    )
+    return prefix + body
+
+
+RENDER = '''def render(*args, **kwargs):
+    """Render the template; arguments as for jinja2.Template.render (a dict and/or keywords)."""
+    ctx = dict(*args, **kwargs)
+    out = []
+    try:
+        T0.root(ctx, out, T0.new_blocks(), set())
+    except Exception as error:
+        add_template_note(error, LINES, globals())
+        raise
+    return "".join(out)
+'''
+
+
+def _loaded_names(source: str) -> set[str]:
+    tree = ast.parse(source)
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}

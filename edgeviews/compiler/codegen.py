@@ -1,0 +1,1227 @@
+"""The code generator: one visit_<Node> method per Jinja AST node, emitting plain Python.
+
+It follows jinja2's own CodeGenerator closely (same frames and symbol tracking, so the
+scoping of ``set`` in loops, macros and blocks is identical) but targets the stdlib-only
+runtime in this package instead of jinja2.runtime, and a plain dict instead of a Context:
+
+- ``ctx`` is the template context (jinja2's parent merged with vars); names resolve with
+  ``ctx.get(name, missing)``, globals fall back to baked constants.
+- ``out`` is the list output is appended to; ``blocks`` maps block names to the chain of
+  block functions; ``exp`` collects the names a template exports to ``import``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+from jinja2.compiler import Frame, MacroRef, find_undeclared, has_safe_repr
+from jinja2.idtracking import (
+    VAR_LOAD_ALIAS,
+    VAR_LOAD_PARAMETER,
+    VAR_LOAD_RESOLVE,
+    VAR_LOAD_UNDEFINED,
+)
+from jinja2.nodes import EvalContext
+from jinja2.optimizer import Optimizer
+from jinja2.visitor import NodeVisitor
+from markupsafe import Markup, escape
+
+from edgeviews.compiler.catalog import FILTER_FUNCTIONS, TEST_FUNCTIONS
+from edgeviews.compiler.parsing import TemplateSyntaxError
+
+OPERATORS = {
+    "eq": "==",
+    "ne": "!=",
+    "gt": ">",
+    "gteq": ">=",
+    "lt": "<",
+    "lteq": "<=",
+    "in": "in",
+    "notin": "not in",
+}
+GLOBAL_DEFAULTS = {
+    "range": "range",
+    "dict": "dict",
+    "lipsum": "generate_lorem_ipsum",
+    "cycler": "Cycler",
+    "joiner": "Joiner",
+    "namespace": "Namespace",
+}
+
+
+class CompilerExit(Exception):
+    """Stop visiting a body: everything after a known extends is dead code."""
+
+
+class Unit:
+    """What all templates of one compiled module share: names, options, tables."""
+
+    def __init__(
+        self,
+        env: jinja2.Environment,
+        template_ids: dict[str, int],
+        globals_: dict[str, Any],
+    ) -> None:
+        self.env = env
+        self.template_ids = template_ids
+        self.globals = globals_
+        self.undefined = {
+            jinja2.StrictUndefined: "StrictUndefined",
+            jinja2.ChainableUndefined: "ChainableUndefined",
+        }.get(env.undefined, "Undefined")
+        self.filter_table: set[str] = set()
+        self.test_table: set[str] = set()
+        self.any_filter_by_name = False
+        self.needs_autoescape_calls = False
+
+
+class CodeGenerator(NodeVisitor):
+    """Generates the functions of one template: root, blocks, and their helpers."""
+
+    def __init__(self, unit: Unit, name: str, prefix: str) -> None:
+        self.unit = unit
+        self.env = unit.env
+        self.name = name
+        self.jinja_name: str | None = None if name == "<template>" else name
+        self.prefix = prefix
+        self.lines: list[str] = []
+        self.line_map: list[tuple[int, int]] = []
+        self._new_lines = 0
+        self._first_write = True
+        self._indentation = 0
+        self._last_line = 0
+        self._pending_line: int | None = None
+        self._last_identifier = 0
+        self._assign_stack: list[set[str]] = []
+        self._param_def_block: list[set[str]] = []
+        self._ctx_stack = ["ctx"]
+        self.blocks: dict[str, nodes.Block] = {}
+        self.extends_so_far = 0
+        self.has_known_extends = False
+        self.optimizer = Optimizer(self.env)
+        self.current: list[str] = []
+
+    # -- writing
+
+    def fail(self, msg: str, lineno: int) -> Any:
+        raise TemplateSyntaxError(msg, name=self.name, lineno=lineno)
+
+    def temporary_identifier(self) -> str:
+        self._last_identifier += 1
+        return f"t_{self._last_identifier}"
+
+    def write(self, x: str) -> None:
+        if self._new_lines:
+            if not self._first_write:
+                self.current.append("\n" * self._new_lines)
+            self._first_write = False
+            if self._pending_line is not None:
+                self.line_map.append((self._count_lines(), self._pending_line))
+                self._pending_line = None
+            self.current.append("    " * self._indentation)
+            self._new_lines = 0
+        self.current.append(x)
+
+    def _count_lines(self) -> int:
+        return "".join(self.current).count("\n")
+
+    def writeline(self, x: str, node: nodes.Node | None = None, extra: int = 0) -> None:
+        self.newline(node, extra)
+        self.write(x)
+
+    def newline(self, node: nodes.Node | None = None, extra: int = 0) -> None:
+        self._new_lines = max(self._new_lines, 1 + extra)
+        if node is not None and node.lineno != self._last_line:
+            self._pending_line = node.lineno
+            self._last_line = node.lineno
+
+    def indent(self) -> None:
+        self._indentation += 1
+
+    def outdent(self, step: int = 1) -> None:
+        self._indentation -= step
+
+    def source(self) -> str:
+        return "".join(self.current)
+
+    def buffer(self, frame: Frame) -> None:
+        frame.buffer = self.temporary_identifier()
+        self.writeline(f"{frame.buffer} = []")
+
+    def return_buffer_contents(self, frame: Frame, force_unescaped: bool = False) -> None:
+        if not force_unescaped and frame.eval_ctx.autoescape:
+            self.writeline(f"return Markup(''.join({frame.buffer}))")
+            return
+        self.writeline(f"return ''.join({frame.buffer})")
+
+    def start_write(self, frame: Frame, node: nodes.Node | None = None) -> None:
+        self.writeline(f"{frame.buffer}.append(", node)
+
+    def end_write(self, frame: Frame) -> None:
+        self.write(")")
+
+    def simple_write(self, s: str, frame: Frame, node: nodes.Node | None = None) -> None:
+        self.start_write(frame, node)
+        self.write(s)
+        self.end_write(frame)
+
+    def blockvisit(self, body: Iterable[nodes.Node], frame: Frame) -> None:
+        try:
+            self.writeline("pass")
+            for node in body:
+                self.visit(node, frame)
+        except CompilerExit:
+            pass
+
+    def visit(self, node: nodes.Node, *args: Any, **kwargs: Any) -> Any:
+        method = getattr(self, f"visit_{type(node).__name__}", None)
+        if method is None:
+            self.fail(f"the {type(node).__name__} construct is not supported", node.lineno)
+        return method(node, *args, **kwargs)
+
+    # -- names and frames
+
+    def undefined_class(self) -> str:
+        return self.unit.undefined
+
+    def enter_frame(self, frame: Frame) -> None:
+        undefs = []
+        for target, (action, param) in frame.symbols.loads.items():
+            if action == VAR_LOAD_PARAMETER:
+                pass
+            elif action == VAR_LOAD_RESOLVE:
+                self.writeline(f"{target} = {self.resolve_expr(param)}")
+            elif action == VAR_LOAD_ALIAS:
+                self.writeline(f"{target} = {param}")
+            elif action == VAR_LOAD_UNDEFINED:
+                undefs.append(target)
+        if undefs:
+            self.writeline(f"{' = '.join(undefs)} = missing")
+
+    def resolve_expr(self, name: str) -> str:
+        ctx = self._ctx_stack[-1]
+        if name in self.unit.globals:
+            return f"{ctx}.get({name!r}, GLOBALS[{name!r}])"
+        if name in GLOBAL_DEFAULTS:
+            return f"{ctx}.get({name!r}, {GLOBAL_DEFAULTS[name]})"
+        return f"{ctx}.get({name!r}, missing)"
+
+    def leave_frame(self, frame: Frame, with_python_scope: bool = False) -> None:
+        if not with_python_scope:
+            undefs = list(frame.symbols.loads)
+            if undefs:
+                self.writeline(f"{' = '.join(undefs)} = missing")
+
+    def dump_local_context(self, frame: Frame) -> str:
+        items = ", ".join(
+            f"{name!r}: {target}" for name, target in frame.symbols.dump_stores().items()
+        )
+        return f"{{{items}}}"
+
+    def derive_context(self, frame: Frame) -> str:
+        return f"derive_context({self._ctx_stack[-1]}, {self.dump_local_context(frame)})"
+
+    def position(self, node: nodes.Node) -> str:
+        rv = f"line {node.lineno}"
+        if self.jinja_name is not None:
+            rv = f"{rv} in {self.jinja_name!r}"
+        return rv
+
+    def push_parameter_definitions(self, frame: Frame) -> None:
+        self._param_def_block.append(frame.symbols.dump_param_targets())
+
+    def pop_parameter_definitions(self) -> None:
+        self._param_def_block.pop()
+
+    def mark_parameter_stored(self, target: str) -> None:
+        if self._param_def_block:
+            self._param_def_block[-1].discard(target)
+
+    def parameter_is_undeclared(self, target: str) -> bool:
+        if not self._param_def_block:
+            return False
+        return target in self._param_def_block[-1]
+
+    def push_assign_tracking(self) -> None:
+        self._assign_stack.append(set())
+
+    def pop_assign_tracking(self, frame: Frame) -> None:
+        names = self._assign_stack.pop()
+        if not frame.toplevel or frame.block_frame or frame.loop_frame or not names:
+            return
+        ctx = self._ctx_stack[-1]
+        for name in sorted(names):
+            self.writeline(f"{ctx}[{name!r}] = {frame.symbols.ref(name)}")
+        public = sorted(x for x in names if x[:1] != "_")
+        for name in public:
+            self.writeline(f"exp.add({name!r})")
+
+    # -- templates and blocks
+
+    def template_ref(self, name: str) -> str:
+        return f"T{self.unit.template_ids[name]}"
+
+    def generate_template(self, node: nodes.Template) -> None:
+        """Emit ``root`` (the body) and one function per block."""
+        eval_ctx = EvalContext(self.env, self.jinja_name)
+        have_extends = node.find(nodes.Extends) is not None
+        for block in node.find_all(nodes.Block):
+            if block.name in self.blocks:
+                self.fail(f"block {block.name!r} defined twice", block.lineno)
+            self.blocks[block.name] = block
+
+        self.writeline(f"def {self.prefix}root(ctx, out, blocks, exp):", extra=1)
+        self.indent()
+        frame = Frame(eval_ctx)
+        frame.buffer = "out"
+        if "self" in find_undeclared(node.body, ("self",)):
+            ref = frame.symbols.declare_parameter("self")
+            self.writeline(f"{ref} = TemplateReference(ctx, blocks, {eval_ctx.autoescape!r})")
+        frame.symbols.analyze_node(node)
+        frame.toplevel = frame.rootlevel = True
+        frame.require_output_check = have_extends and not self.has_known_extends
+        if have_extends:
+            self.writeline("parent_template = None")
+        self.enter_frame(frame)
+        self.check_filters_exist(node.body)
+        self.blockvisit(node.body, frame)
+        self.leave_frame(frame, with_python_scope=True)
+        if have_extends:
+            if not self.has_known_extends:
+                self.writeline("if parent_template is not None:")
+                self.indent()
+            self.writeline("parent_template.root(ctx, out, blocks, exp)")
+            if not self.has_known_extends:
+                self.outdent()
+        self.outdent()
+
+        for name, block in self.blocks.items():
+            self.writeline(f"def {self.prefix}block_{name}(ctx, out, blocks):", block, 1)
+            self.indent()
+            block_frame = Frame(eval_ctx)
+            block_frame.buffer = "out"
+            block_frame.block_frame = True
+            undeclared = find_undeclared(block.body, ("self", "super"))
+            if "self" in undeclared:
+                ref = block_frame.symbols.declare_parameter("self")
+                self.writeline(f"{ref} = TemplateReference(ctx, blocks, {eval_ctx.autoescape!r})")
+            if "super" in undeclared:
+                ref = block_frame.symbols.declare_parameter("super")
+                self.writeline(
+                    f"{ref} = super_block(ctx, blocks, {name!r}, {self.prefix}block_{name},"
+                    f" {eval_ctx.autoescape!r}, {self.undefined_class()})"
+                )
+            block_frame.symbols.analyze_node(block)
+            block_frame.block = name
+            self.enter_frame(block_frame)
+            self.check_filters_exist(block.body)
+            self.blockvisit(block.body, block_frame)
+            self.leave_frame(block_frame, with_python_scope=True)
+            self.outdent()
+
+    def check_filters_exist(self, body: Iterable[nodes.Node]) -> None:
+        """Unknown filters and tests fail at compile time unless inside if / inline if."""
+
+    def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
+        self.generate_template(node)
+
+    def visit_Block(self, node: nodes.Block, frame: Frame) -> None:
+        level = 0
+        if frame.toplevel:
+            if self.has_known_extends:
+                return
+            if self.extends_so_far > 0:
+                self.writeline("if parent_template is None:")
+                self.indent()
+                level += 1
+        if node.scoped:
+            context = self.derive_context(frame)
+        else:
+            context = self._ctx_stack[-1]
+        if node.required:
+            self.writeline(f"if len(blocks[{node.name!r}]) <= 1:", node)
+            self.indent()
+            self.writeline(
+                f'raise TemplateRuntimeError("Required block {node.name!r} not found")', node
+            )
+            self.outdent()
+        if frame.buffer == "out" and not frame.block_frame and not frame.toplevel:
+            pass
+        self.writeline(f"blocks[{node.name!r}][0]({context}, {frame.buffer}, blocks)", node)
+        self.outdent(level)
+
+    def visit_Extends(self, node: nodes.Extends, frame: Frame) -> None:
+        if not frame.toplevel:
+            self.fail("cannot use extend from a non top-level scope", node.lineno)
+        if self.extends_so_far > 0:
+            if not self.has_known_extends:
+                self.writeline("if parent_template is not None:")
+                self.indent()
+            self.writeline('raise TemplateRuntimeError("extended multiple times")')
+            if self.has_known_extends:
+                raise CompilerExit()
+            self.outdent()
+        self.writeline("parent_template = ", node)
+        self.write_template_lookup(node.template, frame, "get_template")
+        self.writeline("for name, parent_block in parent_template.blocks.items():")
+        self.indent()
+        self.writeline("blocks.setdefault(name, []).append(parent_block)")
+        self.outdent()
+        if frame.rootlevel:
+            self.has_known_extends = True
+        self.extends_so_far += 1
+
+    def write_template_lookup(self, template: nodes.Expr, frame: Frame, func_name: str) -> None:
+        """A compiled template record: static names directly, others by run-time lookup."""
+        if (
+            isinstance(template, nodes.Const)
+            and isinstance(template.value, str)
+            and func_name == "get_template"
+        ):
+            if template.value in self.unit.template_ids:
+                self.write(self.template_ref(template.value))
+                return
+        self.write(f"{func_name}(")
+        self.visit(template, frame)
+        self.write(")")
+
+    def visit_Include(self, node: nodes.Include, frame: Frame) -> None:
+        if node.ignore_missing:
+            self.writeline("try:")
+            self.indent()
+        func_name = "get_or_select_template"
+        if isinstance(node.template, nodes.Const):
+            if isinstance(node.template.value, str):
+                func_name = "get_template"
+            elif isinstance(node.template.value, (tuple, list)):
+                func_name = "select_template"
+        elif isinstance(node.template, (nodes.Tuple, nodes.List)):
+            func_name = "select_template"
+        self.writeline("template = ", node)
+        self.write_template_lookup(node.template, frame, func_name)
+        if node.ignore_missing:
+            self.outdent()
+            self.writeline("except TemplateNotFound:")
+            self.indent()
+            self.writeline("pass")
+            self.outdent()
+            self.writeline("else:")
+            self.indent()
+        if node.with_context:
+            self.writeline(
+                f"template.root(include_context({self._ctx_stack[-1]}, {self.dump_local_context(frame)}),"
+                f" {frame.buffer}, template.new_blocks(), set())"
+            )
+        else:
+            self.writeline(f"template.root({{}}, {frame.buffer}, template.new_blocks(), set())")
+        if node.ignore_missing:
+            self.outdent()
+
+    def _import_common(self, node: nodes.Import | nodes.FromImport, frame: Frame) -> None:
+        self.write("make_module(")
+        self.write_template_lookup(node.template, frame, "get_template")
+        if node.with_context:
+            self.write(
+                f", include_context({self._ctx_stack[-1]}, {self.dump_local_context(frame)}))"
+            )
+        else:
+            self.write(", {})")
+
+    def visit_Import(self, node: nodes.Import, frame: Frame) -> None:
+        self.writeline(f"{frame.symbols.ref(node.target)} = ", node)
+        if frame.toplevel:
+            self.write(f"{self._ctx_stack[-1]}[{node.target!r}] = ")
+        self._import_common(node, frame)
+        if frame.toplevel and not node.target.startswith("_"):
+            self.writeline(f"exp.discard({node.target!r})")
+
+    def visit_FromImport(self, node: nodes.FromImport, frame: Frame) -> None:
+        self.newline(node)
+        self.write("included_template = ")
+        self._import_common(node, frame)
+        var_names = []
+        discarded_names = []
+        for name in node.names:
+            if isinstance(name, tuple):
+                name, alias = name
+            else:
+                alias = name
+            ref = frame.symbols.ref(alias)
+            self.writeline(f"{ref} = getattr(included_template, {name!r}, missing)")
+            self.writeline(f"if {ref} is missing:")
+            self.indent()
+            position = self.position(node).replace("{", "{{").replace("}", "}}")
+            message = (
+                "the template {included_template.__name__!r}"
+                f" (imported on {position})"
+                f" does not export the requested name {name!r}"
+            )
+            self.writeline(f"{ref} = {self.undefined_class()}(f{message!r}, name={name!r})")
+            self.outdent()
+            if frame.toplevel:
+                var_names.append(alias)
+                if not alias.startswith("_"):
+                    discarded_names.append(alias)
+        for name in var_names:
+            self.writeline(f"{self._ctx_stack[-1]}[{name!r}] = {frame.symbols.ref(name)}")
+        for name in discarded_names:
+            self.writeline(f"exp.discard({name!r})")
+
+    # -- statements
+
+    def visit_Output(self, node: nodes.Output, frame: Frame) -> None:
+        if frame.require_output_check:
+            if self.has_known_extends:
+                return
+            self.writeline("if parent_template is None:")
+            self.indent()
+        body: list[list[str] | nodes.Expr] = []
+        for child in node.nodes:
+            try:
+                const = child.as_const(frame.eval_ctx)
+                if frame.eval_ctx.autoescape:
+                    const = escape(const)
+                text = str(const)
+            except (nodes.Impossible, Exception):
+                body.append(child)
+                continue
+            if body and isinstance(body[-1], list):
+                body[-1].append(text)
+            else:
+                body.append([text])
+        if len(body) == 1:
+            self.writeline(f"{frame.buffer}.append(")
+        else:
+            self.writeline(f"{frame.buffer}.extend((")
+        self.indent()
+        for item in body:
+            if isinstance(item, list):
+                self.writeline(repr("".join(item)) + ",")
+            else:
+                self.newline(item)
+                self.write("to_html(" if frame.eval_ctx.autoescape else "str(")
+                self.visit(item, frame)
+                self.write("),")
+        self.outdent()
+        self.writeline(")" if len(body) == 1 else "))")
+        if frame.require_output_check:
+            self.outdent()
+
+    def visit_For(self, node: nodes.For, frame: Frame) -> None:
+        loop_frame = frame.inner()
+        loop_frame.loop_frame = True
+        test_frame = frame.inner()
+        else_frame = frame.inner()
+        extended_loop = (
+            node.recursive
+            or "loop" in find_undeclared(node.iter_child_nodes(only=("body",)), ("loop",))
+            or any(block.scoped for block in node.find_all(nodes.Block))
+        )
+        loop_ref = None
+        if extended_loop:
+            loop_ref = loop_frame.symbols.declare_parameter("loop")
+        loop_frame.symbols.analyze_node(node, for_branch="body")
+        if node.else_:
+            else_frame.symbols.analyze_node(node, for_branch="else")
+        if node.test:
+            loop_filter_func = self.temporary_identifier()
+            test_frame.symbols.analyze_node(node, for_branch="test")
+            self.writeline(f"def {loop_filter_func}(fiter):", node.test)
+            self.indent()
+            self.enter_frame(test_frame)
+            self.writeline("for ")
+            self.visit(node.target, loop_frame)
+            self.write(" in fiter:")
+            self.indent()
+            self.writeline("if ", node.test)
+            self.visit(node.test, test_frame)
+            self.write(":")
+            self.indent()
+            self.writeline("yield ")
+            self.visit(node.target, loop_frame)
+            self.outdent(3)
+            self.leave_frame(test_frame, with_python_scope=True)
+        if node.recursive:
+            self.writeline("def loop(reciter, loop_render_func, depth=0):", node)
+            self.indent()
+            self.buffer(loop_frame)
+            else_frame.buffer = loop_frame.buffer
+        if extended_loop:
+            self.writeline(f"{loop_ref} = missing")
+        for name in node.find_all(nodes.Name):
+            if name.ctx == "store" and name.name == "loop":
+                self.fail("Can't assign to special loop variable in for-loop target", name.lineno)
+        if node.else_:
+            iteration_indicator = self.temporary_identifier()
+            self.writeline(f"{iteration_indicator} = 1")
+        self.writeline("for ", node)
+        self.visit(node.target, loop_frame)
+        if extended_loop:
+            self.write(f", {loop_ref} in LoopContext(")
+        else:
+            self.write(" in ")
+        if node.test:
+            self.write(f"{loop_filter_func}(")
+        if node.recursive:
+            self.write("reciter")
+        else:
+            self.visit(node.iter, frame)
+        if node.test:
+            self.write(")")
+        if node.recursive:
+            self.write(f", {self.undefined_class()}, loop_render_func, depth):")
+        else:
+            self.write(f", {self.undefined_class()}):" if extended_loop else ":")
+        self.indent()
+        self.enter_frame(loop_frame)
+        self.blockvisit(node.body, loop_frame)
+        if node.else_:
+            self.writeline(f"{iteration_indicator} = 0")
+        self.outdent()
+        self.leave_frame(loop_frame, with_python_scope=node.recursive and not node.else_)
+        if node.else_:
+            self.writeline(f"if {iteration_indicator}:")
+            self.indent()
+            self.enter_frame(else_frame)
+            self.blockvisit(node.else_, else_frame)
+            self.leave_frame(else_frame)
+            self.outdent()
+        if node.recursive:
+            self.return_buffer_contents(loop_frame)
+            self.outdent()
+            self.start_write(frame, node)
+            self.write("loop(")
+            self.visit(node.iter, frame)
+            self.write(", loop)")
+            self.end_write(frame)
+        if self._assign_stack:
+            self._assign_stack[-1].difference_update(loop_frame.symbols.stores)
+
+    def visit_If(self, node: nodes.If, frame: Frame) -> None:
+        if_frame = frame.soft()
+        self.writeline("if ", node)
+        self.visit(node.test, if_frame)
+        self.write(":")
+        self.indent()
+        self.blockvisit(node.body, if_frame)
+        self.outdent()
+        for elif_ in node.elif_:
+            self.writeline("elif ", elif_)
+            self.visit(elif_.test, if_frame)
+            self.write(":")
+            self.indent()
+            self.blockvisit(elif_.body, if_frame)
+            self.outdent()
+        if node.else_:
+            self.writeline("else:")
+            self.indent()
+            self.blockvisit(node.else_, if_frame)
+            self.outdent()
+
+    def macro_body(
+        self, node: nodes.Macro | nodes.CallBlock, frame: Frame
+    ) -> tuple[Frame, MacroRef]:
+        frame = frame.inner()
+        frame.symbols.analyze_node(node)
+        macro_ref = MacroRef(node)
+        explicit_caller = None
+        skip_special_params = set()
+        args = []
+        for idx, arg in enumerate(node.args):
+            if arg.name == "caller":
+                explicit_caller = idx
+            if arg.name in ("kwargs", "varargs"):
+                skip_special_params.add(arg.name)
+            args.append(frame.symbols.ref(arg.name))
+        undeclared = find_undeclared(node.body, ("caller", "kwargs", "varargs"))
+        if "caller" in undeclared:
+            if explicit_caller is not None:
+                try:
+                    node.defaults[explicit_caller - len(node.args)]
+                except IndexError:
+                    self.fail(
+                        "When defining macros or call blocks the "
+                        'special "caller" argument must be omitted '
+                        "or be given a default.",
+                        node.lineno,
+                    )
+            else:
+                args.append(frame.symbols.declare_parameter("caller"))
+            macro_ref.accesses_caller = True
+        if "kwargs" in undeclared and "kwargs" not in skip_special_params:
+            args.append(frame.symbols.declare_parameter("kwargs"))
+            macro_ref.accesses_kwargs = True
+        if "varargs" in undeclared and "varargs" not in skip_special_params:
+            args.append(frame.symbols.declare_parameter("varargs"))
+            macro_ref.accesses_varargs = True
+        frame.require_output_check = False
+        frame.symbols.analyze_node(node)
+        self.writeline(f"def macro({', '.join(args)}):", node)
+        self.indent()
+        self.buffer(frame)
+        self.enter_frame(frame)
+        self.push_parameter_definitions(frame)
+        for idx, arg in enumerate(node.args):
+            ref = frame.symbols.ref(arg.name)
+            self.writeline(f"if {ref} is missing:")
+            self.indent()
+            try:
+                default = node.defaults[idx - len(node.args)]
+            except IndexError:
+                self.writeline(
+                    f'{ref} = {self.undefined_class()}("parameter {arg.name!r} was not provided",'
+                    f" name={arg.name!r})"
+                )
+            else:
+                self.writeline(f"{ref} = ")
+                self.visit(default, frame)
+            self.mark_parameter_stored(ref)
+            self.outdent()
+        self.pop_parameter_definitions()
+        self.blockvisit(node.body, frame)
+        self.return_buffer_contents(frame, force_unescaped=True)
+        self.leave_frame(frame, with_python_scope=True)
+        self.outdent()
+        return frame, macro_ref
+
+    def macro_def(self, macro_ref: MacroRef, frame: Frame) -> None:
+        arg_tuple = ", ".join(repr(x.name) for x in macro_ref.node.args)
+        name = getattr(macro_ref.node, "name", None)
+        if len(macro_ref.node.args) == 1:
+            arg_tuple += ","
+        self.write(
+            f"Macro(macro, {name!r}, ({arg_tuple}),"
+            f" {macro_ref.accesses_kwargs!r}, {macro_ref.accesses_varargs!r},"
+            f" {macro_ref.accesses_caller!r}, {frame.eval_ctx.autoescape!r}, {self.undefined_class()})"
+        )
+
+    def visit_Macro(self, node: nodes.Macro, frame: Frame) -> None:
+        macro_frame, macro_ref = self.macro_body(node, frame)
+        self.newline()
+        if frame.toplevel:
+            if not node.name.startswith("_"):
+                self.write(f"exp.add({node.name!r})")
+            self.writeline(f"{self._ctx_stack[-1]}[{node.name!r}] = ")
+        self.write(f"{frame.symbols.ref(node.name)} = ")
+        self.macro_def(macro_ref, macro_frame)
+
+    def visit_CallBlock(self, node: nodes.CallBlock, frame: Frame) -> None:
+        call_frame, macro_ref = self.macro_body(node, frame)
+        self.writeline("caller = ")
+        self.macro_def(macro_ref, call_frame)
+        self.start_write(frame, node)
+        self.visit_Call(node.call, frame, forward_caller=True)
+        self.end_write(frame)
+
+    def visit_FilterBlock(self, node: nodes.FilterBlock, frame: Frame) -> None:
+        filter_frame = frame.inner()
+        filter_frame.symbols.analyze_node(node)
+        self.enter_frame(filter_frame)
+        self.buffer(filter_frame)
+        self.blockvisit(node.body, filter_frame)
+        self.start_write(frame, node)
+        self.visit_Filter(node.filter, filter_frame)
+        self.end_write(frame)
+        self.leave_frame(filter_frame)
+
+    def visit_With(self, node: nodes.With, frame: Frame) -> None:
+        with_frame = frame.inner()
+        with_frame.symbols.analyze_node(node)
+        self.enter_frame(with_frame)
+        for target, expr in zip(node.targets, node.values):
+            self.newline()
+            self.visit(target, with_frame)
+            self.write(" = ")
+            self.visit(expr, frame)
+        self.blockvisit(node.body, with_frame)
+        self.leave_frame(with_frame)
+
+    def visit_ExprStmt(self, node: nodes.ExprStmt, frame: Frame) -> None:
+        self.newline(node)
+        self.visit(node.node, frame)
+
+    def visit_Assign(self, node: nodes.Assign, frame: Frame) -> None:
+        self.push_assign_tracking()
+        seen_refs: set[str] = set()
+        for nsref in node.find_all(nodes.NSRef):
+            if nsref.name in seen_refs:
+                continue
+            seen_refs.add(nsref.name)
+            ref = frame.symbols.ref(nsref.name)
+            self.writeline(f"if not isinstance({ref}, Namespace):", node)
+            self.indent()
+            self.writeline(
+                'raise TemplateRuntimeError("cannot assign attribute on non-namespace object")'
+            )
+            self.outdent()
+        self.newline(node)
+        self.visit(node.target, frame)
+        self.write(" = ")
+        self.visit(node.node, frame)
+        self.pop_assign_tracking(frame)
+
+    def visit_AssignBlock(self, node: nodes.AssignBlock, frame: Frame) -> None:
+        self.push_assign_tracking()
+        block_frame = frame.inner()
+        block_frame.require_output_check = False
+        block_frame.symbols.analyze_node(node)
+        self.enter_frame(block_frame)
+        self.buffer(block_frame)
+        self.blockvisit(node.body, block_frame)
+        self.newline(node)
+        self.visit(node.target, frame)
+        self.write(" = Markup(" if frame.eval_ctx.autoescape else " = (")
+        if node.filter is not None:
+            self.visit_Filter(node.filter, block_frame)
+        else:
+            self.write(f"''.join({block_frame.buffer})")
+        self.write(")")
+        self.pop_assign_tracking(frame)
+        self.leave_frame(block_frame)
+
+    def visit_Continue(self, node: nodes.Continue, frame: Frame) -> None:
+        self.writeline("continue", node)
+
+    def visit_Break(self, node: nodes.Break, frame: Frame) -> None:
+        self.writeline("break", node)
+
+    def visit_Scope(self, node: nodes.Scope, frame: Frame) -> None:
+        scope_frame = frame.inner()
+        scope_frame.symbols.analyze_node(node)
+        self.enter_frame(scope_frame)
+        self.blockvisit(node.body, scope_frame)
+        self.leave_frame(scope_frame)
+
+    def visit_ScopedEvalContextModifier(
+        self, node: nodes.ScopedEvalContextModifier, frame: Frame
+    ) -> None:
+        saved_ctx = frame.eval_ctx.save()
+        self.visit_EvalContextModifier(node, frame)
+        for child in node.body:
+            self.visit(child, frame)
+        frame.eval_ctx.revert(saved_ctx)
+
+    def visit_EvalContextModifier(self, node: nodes.EvalContextModifier, frame: Frame) -> None:
+        for keyword in node.options:
+            try:
+                val = keyword.value.as_const(frame.eval_ctx)
+            except nodes.Impossible:
+                self.fail(
+                    "autoescape needs a constant value (true or false) to be compiled", node.lineno
+                )
+            setattr(frame.eval_ctx, keyword.key, val)
+
+    # -- expressions
+
+    def optimized(self, node: nodes.Expr, frame: Frame) -> nodes.Node | None:
+        new_node = self.optimizer.visit(node, frame.eval_ctx)
+        if new_node != node:
+            return new_node  # type: ignore[no-any-return]
+        return None
+
+    def visit_Name(self, node: nodes.Name, frame: Frame) -> None:
+        if node.ctx == "store" and (frame.toplevel or frame.loop_frame or frame.block_frame):
+            if self._assign_stack:
+                self._assign_stack[-1].add(node.name)
+        ref = frame.symbols.ref(node.name)
+        if node.ctx == "load":
+            load = frame.symbols.find_load(ref)
+            if not (
+                load is not None
+                and load[0] == VAR_LOAD_PARAMETER
+                and not self.parameter_is_undeclared(ref)
+            ):
+                self.write(
+                    f"({self.undefined_class()}(name={node.name!r}) if {ref} is missing else {ref})"
+                )
+                return
+        self.write(ref)
+
+    def visit_NSRef(self, node: nodes.NSRef, frame: Frame) -> None:
+        ref = frame.symbols.ref(node.name)
+        self.writeline(f"{ref}[{node.attr!r}]")
+
+    def visit_Const(self, node: nodes.Const, frame: Frame) -> None:
+        val = node.as_const(frame.eval_ctx)
+        self.write(self.literal(val))
+
+    def literal(self, val: Any) -> str:
+        if isinstance(val, Markup):
+            return f"Markup({str(val)!r})"
+        if isinstance(val, float):
+            return (
+                str(val)
+                if val == val and val not in (float("inf"), float("-inf"))
+                else f"float({str(val)!r})"
+            )
+        if isinstance(val, (tuple, list)):
+            inner = ", ".join(self.literal(v) for v in val)
+            if isinstance(val, tuple):
+                return f"({inner},)" if len(val) == 1 else f"({inner})"
+            return f"[{inner}]"
+        if isinstance(val, dict):
+            return (
+                "{"
+                + ", ".join(f"{self.literal(k)}: {self.literal(v)}" for k, v in val.items())
+                + "}"
+            )
+        if isinstance(val, (set, frozenset)):
+            return f"{type(val).__name__}([{', '.join(self.literal(v) for v in val)}])"
+        return repr(val)
+
+    def visit_TemplateData(self, node: nodes.TemplateData, frame: Frame) -> None:
+        self.write(self.literal(node.as_const(frame.eval_ctx)))
+
+    def visit_Tuple(self, node: nodes.Tuple, frame: Frame) -> None:
+        self.write("(")
+        idx = -1
+        for idx, item in enumerate(node.items):
+            if idx:
+                self.write(", ")
+            self.visit(item, frame)
+        self.write(",)" if idx == 0 else ")")
+
+    def visit_List(self, node: nodes.List, frame: Frame) -> None:
+        self.write("[")
+        for idx, item in enumerate(node.items):
+            if idx:
+                self.write(", ")
+            self.visit(item, frame)
+        self.write("]")
+
+    def visit_Dict(self, node: nodes.Dict, frame: Frame) -> None:
+        self.write("{")
+        for idx, item in enumerate(node.items):
+            if idx:
+                self.write(", ")
+            self.visit(item.key, frame)
+            self.write(": ")
+            self.visit(item.value, frame)
+        self.write("}")
+
+    def binop(self, node: nodes.BinExpr, frame: Frame, op: str) -> None:
+        new = self.optimized(node, frame)
+        if new is not None:
+            self.visit(new, frame)
+            return
+        self.write("(")
+        self.visit(node.left, frame)
+        self.write(f" {op} ")
+        self.visit(node.right, frame)
+        self.write(")")
+
+    def unop(self, node: nodes.UnaryExpr, frame: Frame, op: str) -> None:
+        new = self.optimized(node, frame)
+        if new is not None:
+            self.visit(new, frame)
+            return
+        self.write("(" + op)
+        self.visit(node.node, frame)
+        self.write(")")
+
+    def visit_Add(self, node: nodes.Add, frame: Frame) -> None:
+        self.binop(node, frame, "+")
+
+    def visit_Sub(self, node: nodes.Sub, frame: Frame) -> None:
+        self.binop(node, frame, "-")
+
+    def visit_Mul(self, node: nodes.Mul, frame: Frame) -> None:
+        self.binop(node, frame, "*")
+
+    def visit_Div(self, node: nodes.Div, frame: Frame) -> None:
+        self.binop(node, frame, "/")
+
+    def visit_FloorDiv(self, node: nodes.FloorDiv, frame: Frame) -> None:
+        self.binop(node, frame, "//")
+
+    def visit_Pow(self, node: nodes.Pow, frame: Frame) -> None:
+        self.binop(node, frame, "**")
+
+    def visit_Mod(self, node: nodes.Mod, frame: Frame) -> None:
+        self.binop(node, frame, "%")
+
+    def visit_And(self, node: nodes.And, frame: Frame) -> None:
+        self.binop(node, frame, "and")
+
+    def visit_Or(self, node: nodes.Or, frame: Frame) -> None:
+        self.binop(node, frame, "or")
+
+    def visit_Pos(self, node: nodes.Pos, frame: Frame) -> None:
+        self.unop(node, frame, "+")
+
+    def visit_Neg(self, node: nodes.Neg, frame: Frame) -> None:
+        self.unop(node, frame, "-")
+
+    def visit_Not(self, node: nodes.Not, frame: Frame) -> None:
+        self.unop(node, frame, "not ")
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        new = self.optimized(node, frame)
+        if new is not None:
+            self.visit(new, frame)
+            return
+        self.write("markup_join((" if frame.eval_ctx.autoescape else "str_join((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+    def visit_Compare(self, node: nodes.Compare, frame: Frame) -> None:
+        new = self.optimized(node, frame)
+        if new is not None:
+            self.visit(new, frame)
+            return
+        self.write("(")
+        self.visit(node.expr, frame)
+        for op in node.ops:
+            self.visit(op, frame)
+        self.write(")")
+
+    def visit_Operand(self, node: nodes.Operand, frame: Frame) -> None:
+        self.write(f" {OPERATORS[node.op]} ")
+        self.visit(node.expr, frame)
+
+    def undefined_arg(self) -> str:
+        return "" if self.unit.undefined == "Undefined" else f", {self.unit.undefined}"
+
+    def visit_Getattr(self, node: nodes.Getattr, frame: Frame) -> None:
+        new = self.optimized(node, frame)
+        if new is not None:
+            self.visit(new, frame)
+            return
+        self.write("getattr_then_item(")
+        self.visit(node.node, frame)
+        self.write(f", {node.attr!r}{self.undefined_arg()})")
+
+    def visit_Getitem(self, node: nodes.Getitem, frame: Frame) -> None:
+        new = self.optimized(node, frame)
+        if new is not None:
+            self.visit(new, frame)
+            return
+        if isinstance(node.arg, nodes.Slice):
+            self.visit(node.node, frame)
+            self.write("[")
+            self.visit(node.arg, frame)
+            self.write("]")
+        else:
+            self.write("item_then_attr(")
+            self.visit(node.node, frame)
+            self.write(", ")
+            self.visit(node.arg, frame)
+            self.write(f"{self.undefined_arg()})")
+
+    def visit_Slice(self, node: nodes.Slice, frame: Frame) -> None:
+        if node.start is not None:
+            self.visit(node.start, frame)
+        self.write(":")
+        if node.stop is not None:
+            self.visit(node.stop, frame)
+        if node.step is not None:
+            self.write(":")
+            self.visit(node.step, frame)
+
+    def env_ref(self, frame: Frame) -> str:
+        return "ENV_AE" if frame.eval_ctx.autoescape else "ENV"
+
+    @contextmanager
+    def _filter_test_common(
+        self, node: nodes.Filter | nodes.Test, frame: Frame, is_filter: bool
+    ) -> Iterator[None]:
+        table = FILTER_FUNCTIONS if is_filter else TEST_FUNCTIONS
+        jinja_table = self.env.filters if is_filter else self.env.tests
+        kind = "filter" if is_filter else "test"
+        func = jinja_table.get(node.name)
+        if node.name not in table or func is None:
+            if not frame.soft_frame:
+                self.fail(f"No {kind} named {node.name!r}.", node.lineno)
+            self.write(f"missing_{kind}({node.name!r})(")
+        else:
+            self.write(f"{table[node.name]}(")
+            if needs_env(node.name, is_filter):
+                self.write(f"{self.env_ref(frame)}, ")
+        if (is_filter and node.name in ("map", "select", "reject", "selectattr", "rejectattr")) or (not is_filter and node.name in ("filter", "test")):
+            self.note_dynamic_lookup(node)
+        yield
+        self.signature(node, frame)
+        self.write(")")
+
+    def note_dynamic_lookup(self, node: nodes.Filter | nodes.Test) -> None:
+        """Filters and tests named by string arguments must be in the module's tables."""
+        names = [
+            arg.value
+            for arg in node.args
+            if isinstance(arg, nodes.Const) and isinstance(arg.value, str)
+        ]
+        dynamic = (
+            any(not isinstance(arg, nodes.Const) for arg in node.args) or node.dyn_args is not None
+        )
+        for name in names:
+            if name in FILTER_FUNCTIONS:
+                self.unit.filter_table.add(name)
+            if name in TEST_FUNCTIONS:
+                self.unit.test_table.add(name)
+        if dynamic or node.kwargs:
+            self.unit.any_filter_by_name = True
+
+    def signature(
+        self,
+        node: nodes.Call | nodes.Filter | nodes.Test,
+        frame: Frame,
+        extra_kwargs: dict[str, str] | None = None,
+    ) -> None:
+        kwarg_workaround = any(
+            is_python_keyword(k) for k in [x.key for x in node.kwargs] + list(extra_kwargs or ())
+        )
+        first = True
+
+        def sep() -> None:
+            nonlocal first
+            if not first:
+                self.write(", ")
+            first = False
+
+        for arg in node.args:
+            sep()
+            self.visit(arg, frame)
+        if not kwarg_workaround:
+            for kwarg in node.kwargs:
+                sep()
+                self.visit(kwarg, frame)
+            if extra_kwargs is not None:
+                for key, value in extra_kwargs.items():
+                    sep()
+                    self.write(f"{key}={value}")
+        if node.dyn_args:
+            sep()
+            self.write("*")
+            self.visit(node.dyn_args, frame)
+        if kwarg_workaround:
+            sep()
+            if node.dyn_kwargs is not None:
+                self.write("**dict({")
+            else:
+                self.write("**{")
+            for kwarg in node.kwargs:
+                self.write(f"{kwarg.key!r}: ")
+                self.visit(kwarg.value, frame)
+                self.write(", ")
+            if extra_kwargs is not None:
+                for key, value in extra_kwargs.items():
+                    self.write(f"{key!r}: {value}, ")
+            if node.dyn_kwargs is not None:
+                self.write("}, **")
+                self.visit(node.dyn_kwargs, frame)
+                self.write(")")
+            else:
+                self.write("}")
+        elif node.dyn_kwargs is not None:
+            sep()
+            self.write("**")
+            self.visit(node.dyn_kwargs, frame)
+
+    def visit_Filter(self, node: nodes.Filter, frame: Frame) -> None:
+        if node.node is not None:
+            new = self.optimized(node, frame)
+            if new is not None:
+                self.visit(new, frame)
+                return
+        with self._filter_test_common(node, frame, True):
+            if node.node is not None:
+                self.visit(node.node, frame)
+            elif frame.eval_ctx.autoescape:
+                self.write(f"Markup(''.join({frame.buffer}))")
+            else:
+                self.write(f"''.join({frame.buffer})")
+            if node.args or node.kwargs or node.dyn_args or node.dyn_kwargs:
+                self.write(", ")
+
+    def visit_Test(self, node: nodes.Test, frame: Frame) -> None:
+        new = self.optimized(node, frame)
+        if new is not None:
+            self.visit(new, frame)
+            return
+        with self._filter_test_common(node, frame, False):
+            self.visit(node.node, frame)
+            if node.args or node.kwargs or node.dyn_args or node.dyn_kwargs:
+                self.write(", ")
+
+    def visit_CondExpr(self, node: nodes.CondExpr, frame: Frame) -> None:
+        new = self.optimized(node, frame)
+        if new is not None:
+            self.visit(new, frame)
+            return
+        frame = frame.soft()
+        self.write("(")
+        self.visit(node.expr1, frame)
+        self.write(" if ")
+        self.visit(node.test, frame)
+        self.write(" else ")
+        if node.expr2 is not None:
+            self.visit(node.expr2, frame)
+        else:
+            self.write(
+                f'Undefined("the inline if-expression on {self.position(node)} evaluated to false and'
+                f' no else section was defined.")'
+            )
+        self.write(")")
+
+    def visit_Call(self, node: nodes.Call, frame: Frame, forward_caller: bool = False) -> None:
+        if not forward_caller:
+            new = self.optimized(node, frame)
+            if new is not None:
+                self.visit(new, frame)
+                return
+        extra_kwargs = {"caller": "caller"} if forward_caller else None
+        if self.unit.needs_autoescape_calls:
+            self.write(f"call_autoescaped({frame.eval_ctx.autoescape!r}, ")
+            self.visit(node.node, frame)
+            if node.args or node.kwargs or node.dyn_args or node.dyn_kwargs or extra_kwargs:
+                self.write(", ")
+        else:
+            self.visit(node.node, frame)
+            self.write("(")
+        self.signature(node, frame, extra_kwargs)
+        self.write(")")
+
+    def visit_Keyword(self, node: nodes.Keyword, frame: Frame) -> None:
+        self.write(node.key + "=")
+        self.visit(node.value, frame)
+
+    def visit_MarkSafe(self, node: nodes.MarkSafe, frame: Frame) -> None:
+        self.write("Markup(")
+        self.visit(node.expr, frame)
+        self.write(")")
+
+    def visit_MarkSafeIfAutoescape(self, node: nodes.MarkSafeIfAutoescape, frame: Frame) -> None:
+        self.write("Markup(" if frame.eval_ctx.autoescape else "(")
+        self.visit(node.expr, frame)
+        self.write(")")
+
+    def visit_InternalName(self, node: nodes.InternalName, frame: Frame) -> None:
+        self.write(node.name)
+
+    def visit_OverlayScope(self, node: nodes.OverlayScope, frame: Frame) -> None:
+        self.fail("overlay scopes are not supported", node.lineno)
+
+
+def needs_env(name: str, is_filter: bool) -> bool:
+    """Whether our port of a filter or test takes the Env first (as jinja2 passes environment)."""
+    from edgeviews.compiler import runtime_filters, runtime_tests
+
+    table = runtime_filters.FILTERS if is_filter else runtime_tests.TESTS
+    return bool(getattr(table.get(name), "jinja_pass_arg", False))
+
+
+def is_python_keyword(name: str) -> bool:
+    import keyword
+
+    return keyword.iskeyword(name)
+
+
+def literal_ok(value: Any) -> bool:
+    """Whether a value can be baked into generated source as a literal."""
+    return has_safe_repr(value)
