@@ -1,0 +1,80 @@
+"""Every corpus page, injected: the snippet appears once, inside <body>, and no other byte moves.
+
+Each page goes through the proxy's everyday rule (a marker element before the body's end
+tag, else at the document's end) in 16 KiB chunks and in odd chunk sizes. The output must be
+the same for every chunking, hold the marker exactly once, give the page back byte for byte
+when the marker is cut out, and lexbor (selectolax) must parse the marker as an element
+inside <body>. Where a page is small enough for the slow oracle, the marker must also sit
+exactly where the oracle says the body ends. UTF-16 pages must pass through untouched.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from tests.rewriter.conftest import ErrorLog, needs_rewriter, run, split_by_sizes
+from tests.rewriter.oracle import body_end_offset
+
+pytestmark = [pytest.mark.corpus, needs_rewriter]
+
+MARKER_ID = "edgeviews-probe-c0rpu5"
+MARKER = f'<div id="{MARKER_ID}"></div>'.encode()
+CHUNKINGS = {"16KiB": [16384], "8191": [8191], "odd": [509, 3, 1021, 1, 4093]}
+# The oracle reads ~1 MB/s; pages above this size are checked by lexbor alone unless asked.
+ORACLE_LIMIT = 100_000 if os.environ.get("EDGEVIEWS_ORACLE_ALL") != "1" else 1 << 40
+
+
+def looks_utf16(data: bytes) -> bool:
+    """A byte-order mark, or ASCII markup interleaved with NULs at the start."""
+    return data[:2] in (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
+
+
+def inject(data: bytes, sizes: list[int], errors: ErrorLog) -> bytes:
+    from edgeviews.rewriter import Rewriter
+
+    rewriter = Rewriter(on_error=errors).on(
+        "body", end_tag=lambda end: end.before(MARKER, html=True)
+    )
+    return run(rewriter, split_by_sizes(data, sizes))
+
+
+def marker_parents(output: bytes) -> list[list[str]]:
+    """For each element lexbor finds with the marker's id, the tags of its ancestors."""
+    found = []
+    for node in LexborHTMLParser(output).css(f"#{MARKER_ID}"):
+        parents, parent = [node.tag], node.parent
+        while parent is not None:
+            parents.append(parent.tag)
+            parent = parent.parent
+        found.append(parents)
+    return found
+
+
+def test_page_gets_the_marker_once_inside_body(page: tuple[dict[str, Any], bytes]) -> None:
+    row, data = page
+    errors = ErrorLog()
+    outputs = {name: inject(data, sizes, errors) for name, sizes in CHUNKINGS.items()}
+    output = outputs["16KiB"]
+    for name, other in outputs.items():
+        assert other == output, f"{row['file']}: output fed in {name} chunks differs from 16 KiB"
+    assert errors.errors == [], errors.errors
+
+    if looks_utf16(data):
+        assert output == data, f"{row['file']}: a UTF-16 page must pass through untouched"
+        return
+
+    assert output.count(MARKER) == 1, f"{row['file']}: marker count {output.count(MARKER)}"
+    at = output.index(MARKER)
+    assert output[:at] + output[at + len(MARKER) :] == data, f"{row['file']}: bytes changed"
+
+    parents = marker_parents(output)
+    assert len(parents) == 1, f"{row['file']}: lexbor sees {len(parents)} markers"
+    assert parents[0][0] == "div" and "body" in parents[0], f"{row['file']}: {parents[0]}"
+
+    if len(data) <= ORACLE_LIMIT:
+        expected = body_end_offset(data)
+        assert at == expected, f"{row['file']}: marker at {at}, the oracle says {expected}"
