@@ -1,0 +1,177 @@
+"""The proxy as an ASGI app: configured routes forwarded, everything else to the host app.
+
+The per-request path for proxied routes is a plain ASGI call into `forward`; Starlette
+serves what is around it: the health endpoint, fall-through to the host application (or a
+404), lifespan, and use as middleware. `reload()` swaps in a new snapshot of configuration
+and views in one assignment, so requests in flight finish with the one they started with.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import httpx2
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, Router
+
+from edgeviews.config import Config
+from edgeviews.proxy.asgi import ASGIApp, Message, Receive, Scope, Send
+from edgeviews.proxy.forwarding import forward
+from edgeviews.proxy.snapshot import RoutePlan, Snapshot, build_snapshot
+from edgeviews.proxy.target import relative_paths
+from edgeviews.proxy.upstream_client import make_client
+
+logger = logging.getLogger("edgeviews.proxy")
+
+
+class ProxyApp:
+    """An ASGI app serving the configured routes, with `reload()` for watch mode."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        env: str | None = None,
+        app: ASGIApp | None = None,
+        transport: httpx2.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._env = env if env is not None else config.default_env
+        self._snapshot: Snapshot = build_snapshot(config, self._env)
+        self._host_app = app
+        self._transport = transport
+        self._client: httpx2.AsyncClient | None = None
+        self._fallback = Router(
+            routes=[
+                Route(self._snapshot.settings.health_path, self._health, methods=["GET", "HEAD"])
+            ],
+            default=app,
+            redirect_slashes=False,
+        )
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self._snapshot
+
+    def reload(self, config: Config | None = None) -> None:
+        """Load the build output (and the new config, if given) and swap them in atomically.
+
+        Raises if loading fails; the old snapshot then stays in service.
+        """
+        new = build_snapshot(config if config is not None else self._snapshot.config, self._env)
+        self._snapshot = new
+        logger.info("reloaded: %d routes, env %s", len(new.plans), new.env or "-")
+
+    def _client_for_worker(self) -> httpx2.AsyncClient:
+        # Created on first use, inside the worker's own event loop; one per worker process.
+        if self._client is None:
+            self._client = make_client(self._snapshot.settings, self._transport)
+        return self._client
+
+    async def aclose(self) -> None:
+        """Close the upstream connection pool (at lifespan shutdown)."""
+        if self._client is not None:
+            client, self._client = self._client, None
+            await client.aclose()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            snapshot = self._snapshot
+            path, raw_path = relative_paths(
+                scope["path"], scope.get("raw_path"), scope.get("root_path", "")
+            )
+            plan = _find_plan(snapshot, path, scope["headers"])
+            if plan is not None and path != snapshot.settings.health_path:
+                await forward(
+                    scope,
+                    receive,
+                    send,
+                    client=self._client_for_worker(),
+                    snapshot=snapshot,
+                    plan=plan,
+                    path=path,
+                    raw_path=raw_path,
+                )
+                return
+            await self._fallback(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            await self._lifespan(scope, receive, send)
+        else:
+            await self._fallback(scope, receive, send)
+
+    async def _health(self, request: Request) -> Response:
+        snapshot = self._snapshot
+        return JSONResponse(
+            {
+                "status": "ok",
+                "env": snapshot.env,
+                "routes": len(snapshot.plans),
+                "views": sorted(
+                    {s.view for p in snapshot.plans for s in p.snippets if s is not None}
+                ),
+            },
+            headers={"cache-control": "no-store"},
+        )
+
+    async def _lifespan(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._host_app is not None:
+
+            async def send_after_closing(message: Message) -> None:
+                if message["type"] == "lifespan.shutdown.complete":
+                    await self.aclose()
+                await send(message)
+
+            await self._host_app(scope, receive, send_after_closing)
+            return
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.aclose()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def _find_plan(
+    snapshot: Snapshot, path: str, headers: list[tuple[bytes, bytes]]
+) -> RoutePlan | None:
+    for plan in snapshot.plans:
+        if plan.route.matches_path(path) and not plan.route.excluded_by(headers):
+            return plan
+    return None
+
+
+def create_app(
+    config: Config,
+    env: str | None = None,
+    app: ASGIApp | None = None,
+    transport: httpx2.AsyncBaseTransport | None = None,
+) -> ProxyApp:
+    """The proxy for `config` in environment `env`, falling through to `app` (else 404)."""
+    return ProxyApp(config, env=env, app=app, transport=transport)
+
+
+class EdgeviewsMiddleware:
+    """The proxy as Starlette middleware: `Middleware(EdgeviewsMiddleware, config=..., env=...)`."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        config: Config,
+        env: str | None = None,
+        transport: httpx2.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.proxy = ProxyApp(config, env=env, app=app, transport=transport)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.proxy(scope, receive, send)
+
+    def reload(self, config: Config | None = None) -> None:
+        self.proxy.reload(config)
+
+
+def env_from_environment() -> str | None:
+    """$EDGEVIEWS_ENV, the environment `proxy/app.py` and `edgeviews serve` workers use."""
+    return os.environ.get("EDGEVIEWS_ENV") or None

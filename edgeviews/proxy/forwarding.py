@@ -1,0 +1,459 @@
+"""Forward one request upstream and stream the answer back: the proxy's per-request path.
+
+A plain ASGI coroutine, not a Starlette endpoint: Starlette's Request and StreamingResponse
+cost about a fifth of a proxied request (notes/proxy.md). Bodies stream both ways. The
+upstream response is closed in `finally`, and a client that hangs up cancels the copy at
+once, so the upstream connection is released immediately (trap 12).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import zlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Final
+
+import brotli
+import httpx2
+import zstandard
+
+from edgeviews.proxy.access_log import log_access
+from edgeviews.proxy.asgi import Message, Receive, Scope, Send
+from edgeviews.proxy.content_coding import (
+    UnsupportedEncoding,
+    choose_encoding,
+    content_codings,
+    decoder_for,
+    encoder_for,
+)
+from edgeviews.proxy.error_pages import send_error_page
+from edgeviews.proxy.forwarded import ClientView, client_view
+from edgeviews.proxy.injection import build_rewriter
+from edgeviews.proxy.public_urls import PublicMapping
+from edgeviews.proxy.request_headers import upstream_request_headers
+from edgeviews.proxy.response_headers import (
+    client_response_headers,
+    rewritten_page_headers,
+    weaken_etag,
+)
+from edgeviews.proxy.snapshot import RoutePlan, Snapshot
+from edgeviews.proxy.target import UnsafeTarget, check_path, upstream_url
+from edgeviews.proxy.upstream_client import timeouts
+
+logger = logging.getLogger("edgeviews.proxy")
+
+_HTML_TYPES: Final = (b"text/html", b"application/xhtml+xml")
+_NOT_ASCII_COMPATIBLE: Final = (b"utf-16", b"utf-32", b"ucs-2", b"ucs-4", b"utf-7")
+_NON_ASCII_BOMS: Final = (b"\xfe\xff", b"\xff\xfe")
+_DECODE_ERRORS: Final = (zlib.error, brotli.error, zstandard.ZstdError)
+_NO_BODY_STATUS: Final = frozenset({204, 304})
+
+
+@dataclass(slots=True)
+class Exchange:
+    """What the access log reports about one proxied request."""
+
+    method: str
+    path: str
+    client: str
+    status: int = 0
+    upstream_ms: float = 0.0
+    mode: str = "pass"
+    outcome: str = "ok"
+
+
+class ClientGone(Exception):
+    """The client disconnected while the response streamed."""
+
+
+async def forward(
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    *,
+    client: httpx2.AsyncClient,
+    snapshot: Snapshot,
+    plan: RoutePlan,
+    path: str,
+    raw_path: bytes,
+) -> None:
+    """Answer one HTTP request from the plan's upstream."""
+    started = time.perf_counter()
+    method: str = scope["method"]
+    peer = scope.get("client")
+    exchange = Exchange(method=method, path=path, client=peer[0] if peer else "-")
+    injected: list[str] = []
+    try:
+        await _forward(scope, receive, send, client, snapshot, plan, raw_path, exchange, injected)
+    finally:
+        log_access(exchange, injected, (time.perf_counter() - started) * 1000)
+
+
+def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
+    for key, value in headers:
+        if key == name:
+            return value
+    return None
+
+
+def _is_rewritable(headers: list[tuple[bytes, bytes]]) -> bool:
+    content_type = (_header(headers, b"content-type") or b"").lower()
+    if not content_type.startswith(_HTML_TYPES):
+        return False
+    _, _, params = content_type.partition(b";")
+    return not any(charset in params for charset in _NOT_ASCII_COMPATIBLE)
+
+
+async def _forward(
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    client: httpx2.AsyncClient,
+    snapshot: Snapshot,
+    plan: RoutePlan,
+    raw_path: bytes,
+    exchange: Exchange,
+    injected: list[str],
+) -> None:
+    method = exchange.method
+    head = method == "HEAD"
+    try:
+        check_path("", raw_path)
+    except UnsafeTarget as error:
+        exchange.status, exchange.outcome = 400, "refused-target"
+        await send_error_page(send, 400, str(error), head=head)
+        return
+    settings = snapshot.settings
+    incoming: list[tuple[bytes, bytes]] = scope["headers"]
+    host_header = _header(incoming, b"host")
+    view = client_view(
+        peer=exchange.client if exchange.client != "-" else "",
+        scheme=scope.get("scheme", "http"),
+        host_header=host_header,
+        headers=incoming,
+        trusted_proxies=settings.trusted_proxies,
+    )
+    if settings.allowed_hosts and view.host.lower() not in settings.allowed_hosts:
+        exchange.status, exchange.outcome = 400, "unknown-host"
+        await send_error_page(send, 400, "This host name is not served here.", head=head)
+        return
+    route = plan.route
+    tag = plan.tag if plan.rewrites else None
+    url = upstream_url(route.upstream, raw_path, scope.get("query_string", b""))
+    extensions: dict[str, object] = {"timeout": timeouts(settings).as_dict()}
+    if route.route.preserve_host and view.host and route.upstream.scheme == "https":
+        extensions["sni_hostname"] = _hostname(view.host)
+
+    body_state = _BodyState()
+    has_body = _header(incoming, b"content-length") not in (None, b"0") or (
+        _header(incoming, b"transfer-encoding") is not None
+    )
+    if not has_body:
+        body_state.done = True
+
+    response = None
+    drop_range = False
+    upstream_started = time.perf_counter()
+    for _attempt in range(2):
+        request_headers = upstream_request_headers(
+            incoming,
+            route=route,
+            view=view,
+            via=settings.via,
+            snippets_tag=tag,
+            drop_range=drop_range,
+        )
+        request = httpx2.Request(
+            method,
+            url,
+            headers=request_headers.headers,
+            content=_request_body(receive, body_state) if has_body else None,
+            extensions=extensions,
+        )
+        try:
+            response = await client.send(request, stream=True)
+        except httpx2.HTTPError as error:
+            await _answer_upstream_failure(send, error, exchange, url, head)
+            return
+        if (
+            response.status_code == 206
+            and plan.rewrites
+            and not has_body
+            and _is_rewritable([(k.lower(), v) for k, v in response.headers.raw])
+            and not drop_range
+        ):
+            # A range of a page we rewrite would be cut from the unmodified page (trap 7).
+            await response.aclose()
+            drop_range = True
+            continue
+        break
+    assert response is not None
+    exchange.upstream_ms = (time.perf_counter() - upstream_started) * 1000
+    exchange.status = response.status_code
+
+    mapping = PublicMapping(
+        upstream=route.upstream,
+        public_scheme=view.proto,
+        public_host=view.host or route.upstream.netloc,
+        root_path=scope.get("root_path", ""),
+    )
+    upstream_headers = [(key.lower(), value) for key, value in response.headers.raw]
+    headers = client_response_headers(
+        upstream_headers, mapping=mapping, strip=settings.strip_response_headers, via=settings.via
+    )
+    if tag is not None and response.status_code == 304 and request_headers.translated_etag:
+        headers = weaken_etag(headers, tag)
+
+    disconnect = _DisconnectWatch(receive, body_state)
+    try:
+        rewrite = (
+            plan.rewrites
+            and not head
+            and response.status_code not in _NO_BODY_STATUS
+            and response.status_code >= 200
+            and _is_rewritable(upstream_headers)
+        )
+        if rewrite and plan.broken_view is not None:
+            logger.error(
+                "%s %s served unchanged: %s", method, exchange.path, plan.broken_view.error
+            )
+            exchange.outcome = "view-error"
+            rewrite = False
+        if rewrite:
+            await _send_rewritten(
+                scope,
+                send,
+                response,
+                headers,
+                upstream_headers,
+                snapshot,
+                plan,
+                exchange,
+                injected,
+                disconnect,
+            )
+        else:
+            await _send_passthrough(send, response, headers, head, disconnect)
+    except ClientGone:
+        exchange.outcome = "client-gone"
+    except asyncio.CancelledError:
+        if not disconnect.fired:
+            raise
+        task = asyncio.current_task()
+        if task is not None:
+            task.uncancel()
+        exchange.outcome = "client-gone"
+    except (httpx2.HTTPError, *_DECODE_ERRORS) as error:
+        # The response has started: the only honest signal left is to abort the connection,
+        # which ASGI servers do when the app returns without finishing the body.
+        exchange.outcome = f"upstream-aborted ({type(error).__name__})"
+        logger.error(
+            "%s %s: upstream %s failed mid-body (%s: %s); client response aborted",
+            method,
+            exchange.path,
+            url,
+            type(error).__name__,
+            error,
+        )
+    finally:
+        disconnect.stop()
+        await response.aclose()
+
+
+def _hostname(host: str) -> str:
+    if host.startswith("["):
+        return host[1 : host.find("]")]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+@dataclass(slots=True)
+class _BodyState:
+    done: bool = False
+
+
+async def _request_body(receive: Receive, state: _BodyState) -> AsyncIterator[bytes]:
+    while not state.done:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            state.done = True
+            raise ClientGone()
+        body: bytes = message.get("body", b"")
+        if not message.get("more_body", False):
+            state.done = True
+        if body:
+            yield body
+
+
+class _DisconnectWatch:
+    """Cancels the streaming task when the client hangs up, so the upstream is released now."""
+
+    def __init__(self, receive: Receive, body: _BodyState) -> None:
+        self.fired = False
+        self.streaming = True
+        self._task = asyncio.current_task()
+        self._waiter: asyncio.Future[Message] | None = None
+        if body.done:
+            self._waiter = asyncio.ensure_future(receive())
+            self._waiter.add_done_callback(self._on_message)
+
+    def _on_message(self, waiter: asyncio.Future[Message]) -> None:
+        if waiter.cancelled() or waiter.exception() is not None:
+            return
+        if self.streaming and waiter.result()["type"] == "http.disconnect":
+            self.fired = True
+            if self._task is not None:
+                self._task.cancel()
+
+    def finished(self) -> None:
+        """The last body message is about to go out: a disconnect now is the normal end."""
+        self.streaming = False
+
+    def stop(self) -> None:
+        self.streaming = False
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.cancel()
+
+
+async def _answer_upstream_failure(
+    send: Send, error: httpx2.HTTPError, exchange: Exchange, url: httpx2.URL, head: bool
+) -> None:
+    if isinstance(error, httpx2.PoolTimeout):
+        status, detail = 503, "The proxy is at its limit of upstream connections; try again."
+    elif isinstance(error, httpx2.TimeoutException):
+        status, detail = 504, "The site behind this address did not answer in time."
+    else:
+        status, detail = 502, "The site behind this address could not be reached."
+    exchange.status, exchange.outcome = status, f"upstream-error ({type(error).__name__})"
+    logger.error(
+        "%s %s: upstream %s failed: %s: %s -> %d",
+        exchange.method,
+        exchange.path,
+        url,
+        type(error).__name__,
+        error or "no detail",
+        status,
+    )
+    await send_error_page(send, status, detail, head=head)
+
+
+async def _send_passthrough(
+    send: Send,
+    response: httpx2.Response,
+    headers: list[tuple[bytes, bytes]],
+    head: bool,
+    disconnect: _DisconnectWatch,
+) -> None:
+    await send({"type": "http.response.start", "status": response.status_code, "headers": headers})
+    if not head:
+        async for chunk in response.aiter_raw():
+            if chunk:
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+    disconnect.finished()
+    await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+async def _send_rewritten(
+    scope: Scope,
+    send: Send,
+    response: httpx2.Response,
+    headers: list[tuple[bytes, bytes]],
+    upstream_headers: list[tuple[bytes, bytes]],
+    snapshot: Snapshot,
+    plan: RoutePlan,
+    exchange: Exchange,
+    injected: list[str],
+    disconnect: _DisconnectWatch,
+) -> None:
+    codings = content_codings([v for k, v in upstream_headers if k == b"content-encoding"])
+    raw_chunks = response.aiter_raw()
+    try:
+        decoder = decoder_for(codings)
+    except UnsupportedEncoding:
+        logger.warning(
+            "%s %s: cannot decode Content-Encoding %s; page passed through unchanged",
+            exchange.method,
+            exchange.path,
+            ",".join(codings),
+        )
+        exchange.outcome = "undecodable"
+        await _send_passthrough(send, response, headers, False, disconnect)
+        return
+    # Look at the first bytes before committing to a rewrite: a UTF-16 page (BOM) goes through
+    # untouched, and so does a body we cannot decode from its very start.
+    first_raw = b""
+    first = b""
+    async for chunk in raw_chunks:
+        first_raw += chunk
+        try:
+            first = decoder.decode(first_raw) if decoder is not None else first_raw
+        except _DECODE_ERRORS:
+            exchange.outcome = "undecodable"
+            await _send_raw_remainder(
+                send, response.status_code, headers, first_raw, raw_chunks, disconnect
+            )
+            return
+        if first or len(first_raw) >= 65536:
+            break
+    if first.startswith(_NON_ASCII_BOMS):
+        exchange.outcome = "utf-16-untouched"
+        await _send_raw_remainder(
+            send, response.status_code, headers, first_raw, raw_chunks, disconnect
+        )
+        return
+
+    request_accept = [v for k, v in scope["headers"] if k == b"accept-encoding"]
+    coding = choose_encoding(request_accept, codings[-1] if len(codings) == 1 else None)
+    encoder = encoder_for(coding)
+    csp_sources = plan.scripts if snapshot.settings.csp and plan.scripts else None
+    out_headers = rewritten_page_headers(
+        headers, coding=coding, snippets_tag=plan.tag, scripts=csp_sources
+    )
+    exchange.mode = f"rewrite{'+' + coding if coding else ''}"
+    rewriter = build_rewriter(plan, csp_sources=csp_sources, injected=injected, where=exchange.path)
+
+    async def decoded() -> AsyncIterator[bytes]:
+        if first:
+            yield first
+        async for chunk in raw_chunks:
+            data = decoder.decode(chunk) if decoder is not None else chunk
+            if data:
+                yield data
+        if decoder is not None:
+            tail = decoder.finish()
+            if tail:
+                yield tail
+
+    await send(
+        {"type": "http.response.start", "status": response.status_code, "headers": out_headers}
+    )
+    async for piece in rewriter.atransform(decoded()):
+        data = encoder.encode(piece) if encoder is not None else piece
+        if data:
+            await send({"type": "http.response.body", "body": data, "more_body": True})
+    tail = encoder.finish() if encoder is not None else b""
+    disconnect.finished()
+    await send({"type": "http.response.body", "body": tail, "more_body": False})
+
+
+async def _send_raw_remainder(
+    send: Send,
+    status: int,
+    headers: list[tuple[bytes, bytes]],
+    first_raw: bytes,
+    raw_chunks: AsyncIterator[bytes],
+    disconnect: _DisconnectWatch,
+) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    if first_raw:
+        await send({"type": "http.response.body", "body": first_raw, "more_body": True})
+    async for chunk in raw_chunks:
+        if chunk:
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+    disconnect.finished()
+    await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+__all__ = ["ClientView", "Exchange", "forward"]

@@ -1,0 +1,62 @@
+"""The one pooled httpx2 client a worker forwards with: no cookie jar, no redirects, limits.
+
+Trap 1 of notes/proxy.md: a shared client's cookie jar stores one visitor's Set-Cookie and
+replays it to the next visitor; ours stores nothing. Redirects go back to the browser, which
+follows them through the proxy with its own cookies.
+"""
+
+from __future__ import annotations
+
+from http.cookiejar import Cookie, CookieJar
+from typing import Any
+
+import httpx2
+
+from edgeviews.proxy.settings import ProxySettings
+
+
+class NullCookieJar(CookieJar):
+    """A cookie jar that never stores a cookie, so none is ever sent to anyone else."""
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        return None
+
+    def set_cookie(self, cookie: Cookie) -> None:
+        return None
+
+
+def timeouts(settings: ProxySettings) -> httpx2.Timeout:
+    return httpx2.Timeout(
+        connect=settings.connect_timeout,
+        read=settings.read_timeout,
+        write=settings.write_timeout,
+        pool=settings.pool_timeout,
+    )
+
+
+def make_client(
+    settings: ProxySettings, transport: httpx2.AsyncBaseTransport | None = None
+) -> httpx2.AsyncClient:
+    """A client for all upstreams of one worker; the transport is injectable (tests, fast path)."""
+    if transport is None:
+        transport = default_transport(settings)
+    return httpx2.AsyncClient(
+        transport=transport,
+        cookies=NullCookieJar(),
+        follow_redirects=False,
+        timeout=timeouts(settings),
+        trust_env=False,
+    )
+
+
+def default_transport(settings: ProxySettings) -> httpx2.AsyncBaseTransport:
+    """httpx2's own pooled transport with our limits and verification."""
+    return httpx2.AsyncHTTPTransport(
+        verify=settings.ssl_verify(),
+        limits=httpx2.Limits(
+            max_connections=settings.max_connections,
+            max_keepalive_connections=settings.max_keepalive_connections,
+            keepalive_expiry=settings.keepalive_expiry,
+        ),
+        trust_env=False,
+    )
