@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from edgeviews.rewriter import Rewriter
 
 from edgeviews.proxy.csp import ScriptSources, merge_policy_list
 from edgeviews.proxy.snapshot import RoutePlan
-from edgeviews.rewriter import Rewriter
 
 logger = logging.getLogger("edgeviews.proxy")
 
@@ -27,6 +29,8 @@ def build_rewriter(
 
     def on_error(error: BaseException) -> None:
         logger.error("rewriting %s: a handler raised %s: %s", where, type(error).__name__, error)
+
+    from edgeviews.rewriter import Rewriter
 
     rewriter = Rewriter(on_error=on_error)
     for rule, snippet in plan.rules_with_snippets():

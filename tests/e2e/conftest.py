@@ -188,7 +188,9 @@ class Upstream:
                     for name, _, value in (line.partition(":") for line in lines[1:] if line)
                 ]
                 body = await self._read_body(reader, headers)
-                request = RecordedRequest(method, target, headers, body, self._sni.get(id(ssl_object)))
+                request = RecordedRequest(
+                    method, target, headers, body, self._sni.get(id(ssl_object))
+                )
                 self.requests.append(request)
                 keep = await self._dispatch(request, writer)
                 await writer.drain()
@@ -204,7 +206,9 @@ class Upstream:
 
     _sni: dict[int, str] = field(default_factory=dict)
 
-    async def _read_body(self, reader: asyncio.StreamReader, headers: list[tuple[str, str]]) -> bytes:
+    async def _read_body(
+        self, reader: asyncio.StreamReader, headers: list[tuple[str, str]]
+    ) -> bytes:
         lookup = {k.lower(): v for k, v in headers}
         if "content-length" in lookup:
             return await reader.readexactly(int(lookup["content-length"]))
@@ -234,7 +238,15 @@ class Upstream:
         parts = urlsplit(request.target)
         query = parse_qs(parts.query)
         segments = [s for s in parts.path.split("/") if s]
-        while segments and segments[0] in ("t", "raw", "help", "broken", "base", "mnt", "site-root"):
+        while segments and segments[0] in (
+            "t",
+            "raw",
+            "help",
+            "broken",
+            "base",
+            "mnt",
+            "site-root",
+        ):
             segments = segments[1:]
         kind = segments[0] if segments else "site"
         if kind in ("site", "about", "home", "pages"):
@@ -252,11 +264,16 @@ class Upstream:
             return self._respond(writer, 200, [("Content-Type", "application/json")], body)
         if kind == "cookies":
             cookies = [
-                ("Set-Cookie", "a=1; Expires=Wed, 21 Oct 2037 07:28:00 GMT; Path=/; Domain=127.0.0.1"),
+                (
+                    "Set-Cookie",
+                    "a=1; Expires=Wed, 21 Oct 2037 07:28:00 GMT; Path=/; Domain=127.0.0.1",
+                ),
                 ("Set-Cookie", "b=2; Expires=Thu, 22 Oct 2037 07:28:00 GMT; Path=/; HttpOnly"),
                 ("Set-Cookie", "c=3; Domain=other.example; Path=/"),
             ]
-            return self._respond(writer, 200, [("Content-Type", "text/plain"), *cookies], b"cookies")
+            return self._respond(
+                writer, 200, [("Content-Type", "text/plain"), *cookies], b"cookies"
+            )
         if kind == "redirect":
             to = query.get("to", [f"{self.origin}/landed?x=1"])[0]
             headers = [
@@ -283,7 +300,9 @@ class Upstream:
         if kind == "utf16":
             assert self.corpus is not None
             data = (self.corpus / "pages/encoding-edge/UTF-16LE__plane1-utf-16le.html").read_bytes()
-            return self._respond(writer, 200, [("Content-Type", "text/html; charset=utf-16le")], data)
+            return self._respond(
+                writer, 200, [("Content-Type", "text/html; charset=utf-16le")], data
+            )
         if kind in ("slow", "die", "endless"):
             return await self._streamed(kind, request, writer, query)
         return self._respond(writer, 404, [("Content-Type", "text/plain")], b"no such test page")
@@ -328,7 +347,11 @@ class Upstream:
         return self._respond(writer, status, headers, page)
 
     async def _streamed(
-        self, kind: str, request: RecordedRequest, writer: asyncio.StreamWriter, query: dict[str, list[str]]
+        self,
+        kind: str,
+        request: RecordedRequest,
+        writer: asyncio.StreamWriter,
+        query: dict[str, list[str]],
     ) -> bool:
         page = self._page(query)
         headers = [("Content-Type", "text/html; charset=utf-8")]
@@ -374,8 +397,14 @@ class Upstream:
         writer.write(b"0\r\n\r\n")
         return True
 
-    def _head(self, writer: asyncio.StreamWriter, status: int, headers: list[tuple[str, str]]) -> None:
-        lines = [f"HTTP/1.1 {status} X", "Server: e2e-upstream", "Date: Fri, 27 Nov 2026 08:00:00 GMT"]
+    def _head(
+        self, writer: asyncio.StreamWriter, status: int, headers: list[tuple[str, str]]
+    ) -> None:
+        lines = [
+            f"HTTP/1.1 {status} X",
+            "Server: e2e-upstream",
+            "Date: Fri, 27 Nov 2026 08:00:00 GMT",
+        ]
         lines += [f"{k}: {v}" for k, v in headers]
         writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
 
@@ -396,7 +425,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-ANALYTICS_VIEW = '''
+ANALYTICS_VIEW = """
 def analytics(env=None):
     env = env or {}
     gid = env.get("GA_MEASUREMENT_ID", "G-NONE")
@@ -417,7 +446,7 @@ def banner(env=None):
 
 
 VIEWS = {"analytics": analytics, "explode": explode, "banner": banner}
-'''
+"""
 
 
 def write_build(out: Path, package: str = "views", source: str = ANALYTICS_VIEW) -> Path:
@@ -516,7 +545,15 @@ class ProxyProcess:
     """`python -m edgeviews.proxy.serve` on an ephemeral port, in its own process group."""
 
     def __init__(self, config: Path, *, env: str | None = None, workers: int = 1) -> None:
-        command = [sys.executable, "-m", "edgeviews.proxy.serve", "--config", str(config), "--port", "0"]
+        command = [
+            sys.executable,
+            "-m",
+            "edgeviews.proxy.serve",
+            "--config",
+            str(config),
+            "--port",
+            "0",
+        ]
         if env:
             command += ["--env", env]
         if workers > 1:
@@ -610,7 +647,10 @@ def tls_upstream(corpus: Path, tls_ca: Any) -> Iterator[Upstream]:
 
 @pytest.fixture(scope="session")
 def proxy_project(
-    tmp_path_factory: pytest.TempPathFactory, upstream: Upstream, tls_upstream: Upstream, tls_ca: Any
+    tmp_path_factory: pytest.TempPathFactory,
+    upstream: Upstream,
+    tls_upstream: Upstream,
+    tls_ca: Any,
 ) -> Path:
     root = tmp_path_factory.mktemp("proxy-project")
     ca_bundle = root / "ca.pem"
