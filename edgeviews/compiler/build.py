@@ -140,10 +140,15 @@ def build_project(
     staging = Staging(target)
     prerender: _Prerenderer | None = None
     try:
-        runtime = _runtime_source()
-        staging.write_text(f"{RUNTIME_MODULE}.py", runtime)
+        runtime_file = f"{RUNTIME_MODULE}.py"
+        if not (
+            previous is not None
+            and previous.compiler == compiler_fingerprint()
+            and staging.reuse(runtime_file, target)
+        ):
+            staging.write_text(runtime_file, _runtime_source())
         if plan.values is not None:
-            prerender = _Prerenderer(runtime)
+            prerender = _Prerenderer((staging.path / runtime_file).read_text("utf-8"))
         for export, view in plan.views.items():
             old = previous.views.get(export) if previous else None
             if (
@@ -172,6 +177,7 @@ def build_project(
                 for name, t in plan.templates.items()
             },
             fingerprint=plan.fingerprint,
+            compiler=compiler_fingerprint(),
         )
         staging.write_text(MANIFEST_NAME, manifest.to_json())
         staging.commit()

@@ -42,6 +42,7 @@ class Manifest:
     views: dict[str, ViewEntry]
     templates: dict[str, dict[str, Any]] = field(default_factory=dict)  # parse cache by name
     fingerprint: str = ""  # compiler, options and env that keys were computed with
+    compiler: str = ""  # the compiler's own fingerprint: _runtime.py is reused while it holds
     version: int = MANIFEST_VERSION
 
     def to_json(self) -> str:
@@ -49,6 +50,7 @@ class Manifest:
             "version": self.version,
             "env": self.env,
             "fingerprint": self.fingerprint,
+            "compiler": self.compiler,
             "views": {name: asdict(entry) for name, entry in self.views.items()},
             "templates": self.templates,
         }
@@ -67,6 +69,7 @@ def read_manifest(package_dir: Path) -> Manifest | None:
             views=views,
             templates=dict(data.get("templates", {})),
             fingerprint=str(data.get("fingerprint", "")),
+            compiler=str(data.get("compiler", "")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
