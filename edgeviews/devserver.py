@@ -133,21 +133,31 @@ async def _watch_and_swap(
     rebuilder: Rebuilder, proxy: Any, app: LiveReload, stop: asyncio.Event
 ) -> None:
     pending: Config | None = None  # a configuration built but refused by the proxy so far
+    announced: Config | None = None
     while not stop.is_set():
         config = rebuilder.config
-        say_watching(config)
+        listening = False
         async for changes in watchfiles.awatch(
             *watched_paths(config),
             watch_filter=ProjectFilter(config),
             debounce=DEBOUNCE_MS,
             step=STEP_MS,
             rust_timeout=RUST_TIMEOUT_MS,
+            yield_on_timeout=True,  # the first timeout says the watcher is listening
             stop_event=stop,
         ):
             paths = {Path(path) for _, path in changes}
             # The build is CPU work: in a thread, so requests keep being served meanwhile.
-            outcome = await asyncio.to_thread(rebuilder.apply, paths)
-            if outcome is not None and outcome.ok:
+            if not listening:
+                listening = True
+                outcome: Rebuild | None = await asyncio.to_thread(rebuilder.catch_up, paths)
+                say_watching(config, announced)
+                announced = config
+            elif paths:
+                outcome = await asyncio.to_thread(rebuilder.apply, paths)
+            else:
+                continue
+            if outcome is not None and outcome.ok and (outcome.views or outcome.config or pending):
                 pending = swap_in(outcome, pending, rebuilder, proxy, app)
             if config_touched(config, paths):
                 break

@@ -46,24 +46,34 @@ class Rebuilder:
         self._unbuilt: set[Path] = set()
         # A configuration read but not yet built successfully: it takes effect with the next good build.
         self._config_unbuilt = False
+        self._last_error: str | None = None
 
     def build_all(self) -> Rebuild:
         """The first build of a session: everything the build considers stale."""
         return self._build(None)
 
+    def catch_up(self, changed: Iterable[Path] = ()) -> Rebuild:
+        """Build what changed while no watcher was listening (it starts after the first build,
+        and restarts after a configuration change); silent when nothing did."""
+        self._take(changed)
+        return self._build(None, quiet=True)
+
     def apply(self, changed: Iterable[Path]) -> Rebuild | None:
         """Rebuild after `changed` files were saved or removed; None when there was nothing to do."""
+        self._take(changed)
+        if self._config_unbuilt:
+            return self._build(None)  # new Jinja options or env values can change every view
+        if not self._unbuilt:
+            return None
+        return self._build(set(self._unbuilt))
+
+    def _take(self, changed: Iterable[Path]) -> None:
         changed = set(changed)
         source = self.config.source
         if source is not None and source in changed:
             changed.discard(source)
             self._reread_config()
         self._unbuilt |= changed
-        if self._config_unbuilt:
-            return self._build(None)  # new Jinja options or env values can change every view
-        if not self._unbuilt:
-            return None
-        return self._build(set(self._unbuilt))
 
     def _reread_config(self) -> None:
         source = self.config.source
@@ -80,11 +90,14 @@ class Rebuilder:
         self._config_unbuilt = True
         self._say("config", f"{self._shown(source)} changed: rebuilding everything")
 
-    def _build(self, changed: set[Path] | None) -> Rebuild:
+    def _build(self, changed: set[Path] | None, *, quiet: bool = False) -> Rebuild:
+        """One build; `quiet` leaves out "nothing to recompile" and an error already on screen."""
         try:
             result = build_project(self.config, env=self.env, changed=changed)
         except EdgeviewsError as error:
-            self._report_error(error)
+            if not (quiet and str(error) == self._last_error):
+                self._report_error(error)
+            self._last_error = str(error)
             return Rebuild(ok=False)
         except Exception:  # a bug in the build: say so, keep the session and the last good build
             self._say("error", "the build crashed (a bug in edgeviews; please report it):")
@@ -92,10 +105,12 @@ class Rebuilder:
             self._out.flush()
             return Rebuild(ok=False)
         self._unbuilt.clear()
+        self._last_error = None
         config = self.config if self._config_unbuilt else None
         self._config_unbuilt = False
         views = recompiled_views(result)
-        self._say("built", describe_build(views, result.seconds))
+        if views or not quiet:
+            self._say("built", describe_build(views, result.seconds))
         return Rebuild(ok=True, views=views, config=config)
 
     def report_error(self, text: str, hint: str) -> None:

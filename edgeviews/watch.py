@@ -30,9 +30,10 @@ __all__ = ["DEBOUNCE_MS", "STEP_MS", "ProjectFilter", "dev", "watch", "watched_p
 # processes; a rebuild is cheap, so we wait far less.
 STEP_MS = 10
 DEBOUNCE_MS = 100
-# How long the watching thread blocks before it loops; stop requests and Ctrl-C are checked
-# every step regardless, so this only bounds idle wake-ups.
-RUST_TIMEOUT_MS = 5_000
+# How long the watching thread waits before it reports "no change". The first such report
+# says the watcher is listening (saves from then on are seen; what changed before is caught up
+# by content hash), so it is kept short; stop requests and Ctrl-C are checked every step.
+RUST_TIMEOUT_MS = 100
 
 
 class ProjectFilter(DefaultFilter):
@@ -74,26 +75,34 @@ def watch(config: Config, *, env: str | None) -> None:
     with _interrupt_on_sigterm():
         try:
             rebuilder.build_all()
+            announced: Config | None = None
             while True:
-                say_watching(rebuilder.config)
-                _watch_until_config_changes(rebuilder)
+                announced = _watch_until_config_changes(rebuilder, announced)
         except KeyboardInterrupt:
             print("stopped", flush=True)
 
 
-def _watch_until_config_changes(rebuilder: Rebuilder) -> None:
+def _watch_until_config_changes(rebuilder: Rebuilder, announced: Config | None) -> Config:
     config = rebuilder.config
+    listening = False
     for changes in watchfiles.watch(
         *watched_paths(config),
         watch_filter=ProjectFilter(config),
         debounce=DEBOUNCE_MS,
         step=STEP_MS,
         rust_timeout=RUST_TIMEOUT_MS,
+        yield_on_timeout=True,  # the first timeout says the watcher is listening
     ):
         paths = {Path(path) for _, path in changes}
-        rebuilder.apply(paths)
+        if not listening:
+            listening = True
+            rebuilder.catch_up(paths)
+            say_watching(config, announced)
+        elif paths:
+            rebuilder.apply(paths)
         if config_touched(config, paths):
-            return
+            break
+    return config
 
 
 def config_touched(config: Config, paths: set[Path]) -> bool:
@@ -103,7 +112,13 @@ def config_touched(config: Config, paths: set[Path]) -> bool:
     return config.source is not None and config.source in paths
 
 
-def say_watching(config: Config) -> None:
+def say_watching(config: Config, announced: Config | None) -> None:
+    """The "watching ..." line, once, and again only when a new configuration moved the files."""
+    if announced is not None and (announced.views, announced.source) == (
+        config.views,
+        config.source,
+    ):
+        return
     shown = [_shown(config.views) + "/"]
     if config.source is not None:
         shown.append(_shown(config.source))

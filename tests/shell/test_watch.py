@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+REPO = Path(__file__).resolve().parents[2]
 TIMEOUT = 15.0
 _fresh_names = itertools.count()
 
@@ -34,7 +35,10 @@ class Running:
     """An `edgeviews` command running in a project, its output collected line by line."""
 
     def __init__(self, args: list[str], cwd: Path) -> None:
-        environment = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
+        # The repository first on the path: the command runs from the project folder, and the
+        # package may not be installed (a plain checkout).
+        path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+        environment = {**os.environ, "PYTHONPATH": path, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "edgeviews", *args],
             cwd=cwd,
