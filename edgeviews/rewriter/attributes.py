@@ -1,0 +1,102 @@
+"""Attributes of one tag: parsed from its bytes on demand, decoded as a browser would.
+
+Values are decoded with the attribute rules of the HTML spec: a named reference without
+`;` followed by `=` or a letter or digit stays literal, so `?a=1&copy=2` keeps its `&copy`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.entities import html5
+
+from edgeviews.rewriter.grammar import ATTRIBUTE
+
+_REFERENCE = re.compile(r"&(#[xX][0-9a-fA-F]+;?|#[0-9]+;?|[a-zA-Z][a-zA-Z0-9]*;?)")
+_LONGEST_ENTITY = max(len(name) for name in html5)
+
+
+def _replace_reference(match: re.Match[str]) -> str:
+    body = match.group(1)
+    if body[0] == "#":
+        return html.unescape(match.group())
+    for length in range(min(len(body), _LONGEST_ENTITY), 0, -1):
+        name = body[:length]
+        if name in html5:
+            if not name.endswith(";"):
+                following = match.string[match.start() + 1 + length : match.start() + 2 + length]
+                if following == "=" or following.isalnum():
+                    return match.group()
+            return html5[name] + body[length:]
+    return match.group()
+
+
+def decode_attribute_value(raw: bytes) -> str:
+    """The value a browser sees: UTF-8 (undecodable bytes kept), references decoded."""
+    text = raw.decode("utf-8", "surrogateescape")
+    if "&" not in text:
+        return text
+    return _REFERENCE.sub(_replace_reference, text)
+
+
+def decode_name(raw: bytes) -> str:
+    """A tag or attribute name from lower-cased bytes."""
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def encode_attribute_value(value: str) -> bytes:
+    """A value written back into a double-quoted attribute."""
+    escaped = value.replace("&", "&amp;").replace('"', "&quot;")
+    return escaped.encode("utf-8", "surrogateescape")
+
+
+class ParsedAttribute:
+    """One attribute as it appears in the tag: its source bytes, name and decoded value."""
+
+    __slots__ = ("end", "name", "raw", "value")
+
+    def __init__(self, name: str, value: str, raw: bytes, end: int = -1):
+        self.name = name
+        self.value = value
+        self.raw = raw
+        self.end = end  # where the attribute ends in its tag; -1 for a new attribute
+
+
+def parse_attributes(tag: bytes, lower: bytes, start: int) -> list[ParsedAttribute]:
+    """Attributes of a complete tag (`tag`, and `lower` its lower-cased copy) from `start`.
+
+    `start` is just after the tag name. Every attribute is returned, duplicates included;
+    lookups take the first, as the tokenizer does.
+    """
+    result: list[ParsedAttribute] = []
+    end = len(tag) - 1  # the closing `>`
+    pos = start
+    while pos < end:
+        match = ATTRIBUTE.match(lower, pos, end)
+        if match is None or match.end() == pos:
+            break
+        name_start, name_end = match.span(1)
+        for group in (2, 3, 4):
+            value_start = match.start(group)
+            if value_start >= 0:
+                value = decode_attribute_value(tag[value_start : match.end(group)])
+                break
+        else:
+            value = ""
+        result.append(
+            ParsedAttribute(
+                decode_name(lower[name_start:name_end]),
+                value,
+                tag[name_start : match.end()],
+                match.end(),
+            )
+        )
+        pos = match.end()
+    return result
+
+
+def is_self_closing(tag: bytes, attributes: list[ParsedAttribute]) -> bool:
+    """Whether a complete tag ends with a self-closing `/>` (not a `/` ending a value)."""
+    if not tag.endswith(b"/>"):
+        return False
+    return not attributes or attributes[-1].end != len(tag) - 1

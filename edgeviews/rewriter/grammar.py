@@ -1,0 +1,136 @@
+"""The byte-level grammar of HTML tags, as regular expressions that never backtrack.
+
+Every pattern here runs on a lower-cased copy of the input (`bytes.lower()` only touches
+ASCII A-Z, so positions line up with the original). Quantifiers are possessive and the
+attribute grammar is deterministic: with backtracking, a tag cut at a chunk boundary
+(`<a title="x>y`) could match a false `>`; here an unfinished tag simply does not match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+WS = rb"\t\n\f\r "
+# Inside a tag: separators, then attributes; a name followed by `=` must take a value.
+_ATTR_VALUE = rb"""(?:"[^"]*+"|'[^']*+'|(?!["'])[^\t\n\f\r >]*+)"""
+_ATTRIBUTE = (
+    rb"[^\t\n\f\r />][^\t\n\f\r />=]*+"
+    rb"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+" + _ATTR_VALUE + rb"|(?![\t\n\f\r ]*+=))"
+)
+TAG_LOOP = rb"(?:[\t\n\f\r /]++|" + _ATTRIBUTE + rb")*+"
+TAG_REST = rb"[^\t\n\f\r />]*+" + TAG_LOOP + rb">"
+
+# A whole start or end tag from its `<`; no match means the tag is not finished yet.
+TAG = re.compile(rb"</?[a-z]" + TAG_REST)
+# How far an unfinished tag gets: the end of its last complete attribute.
+TAG_PARTIAL = re.compile(rb"</?[a-z][^\t\n\f\r />]*+" + TAG_LOOP)
+# An attribute whose quoted value is still open at the end of the buffer.
+OPEN_QUOTED_VALUE = re.compile(
+    rb"[^\t\n\f\r />][^\t\n\f\r />=]*+[\t\n\f\r ]*+=[\t\n\f\r ]*+([\"'])"
+)
+# One attribute at a time, for the handles: name, and the value in one of three forms.
+ATTRIBUTE = re.compile(
+    rb"[\t\n\f\r /]*+([^\t\n\f\r />][^\t\n\f\r />=]*+)"
+    rb"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+"
+    rb"""(?:"([^"]*+)"|'([^']*+)'|(?!["'])([^\t\n\f\r >]*+))|(?![\t\n\f\r ]*+=))"""
+)
+TAG_NAME_END = re.compile(rb"[\t\n\f\r />]")
+
+# Proof that a candidate is in the data state: after the last `>`, no `<` or quote.
+LT_OR_QUOTE = re.compile(rb"[<\"']")
+COMMENT_END = re.compile(rb"--!?>")
+CDATA_END = re.compile(rb"]]>")
+GT = re.compile(rb">")
+
+VOID_ELEMENTS = frozenset(
+    b"area base basefont bgsound br col embed frame hr img input keygen link meta param "
+    b"source track wbr".split()
+)
+RAWTEXT_ELEMENTS = frozenset(b"style xmp iframe noembed noframes noscript".split())
+RCDATA_ELEMENTS = frozenset((b"title", b"textarea"))
+# Start tags that change how the tokenizer reads what follows (outside svg/math).
+STATE_SWITCHING = RAWTEXT_ELEMENTS | RCDATA_ELEMENTS | {b"script", b"plaintext", b"svg", b"math"}
+FOREIGN_ROOTS = frozenset((b"svg", b"math"))
+# Start tags that end svg/math content (the tree builder's "breakout" list; font only
+# with color, face or size, which the scanner checks).
+BREAKOUT = frozenset(
+    b"b big blockquote body br center code dd div dl dt em embed h1 h2 h3 h4 h5 h6 head hr i "
+    b"img li listing menu meta nobr ol p pre ruby s small span strong strike sub sup table tt "
+    b"u ul var font".split()
+)
+INTEGRATION_POINTS = {
+    b"svg": frozenset((b"foreignobject", b"desc", b"title")),
+    b"math": frozenset((b"mi", b"mo", b"mn", b"ms", b"mtext", b"annotation-xml")),
+}
+ALL = None  # a name set of None means "every tag name"
+
+
+def _alternation(names: Iterable[bytes]) -> bytes:
+    """A regex alternation of literal names with common prefixes factored out (a trie).
+
+    sre rejects a literal-led branch with one comparison, so a factored trie costs a
+    few comparisons per `<` where a flat list of twenty names would cost twenty.
+    """
+    trie: dict[int, dict] = {}  # type: ignore[type-arg]
+    for name in sorted(set(names)):
+        node = trie
+        for byte in name:
+            node = node.setdefault(byte, {})
+        node[-1] = {}
+
+    def emit(node: dict) -> bytes:  # type: ignore[type-arg]
+        branches = [
+            re.escape(bytes((byte,))) + emit(child)
+            for byte, child in sorted(node.items())
+            if byte != -1
+        ]
+        if not branches:
+            return b""
+        body = branches[0] if len(branches) == 1 else b"(?:" + b"|".join(branches) + b")"
+        return b"(?:" + body + b")?" if -1 in node else body
+
+    return emit(trie)
+
+
+def _names(names: frozenset[bytes] | None) -> bytes:
+    if names is None:
+        return rb"[a-z][^\t\n\f\r />]*+"
+    if not names:
+        return rb"(?!)"
+    return _alternation(names)
+
+
+@lru_cache(maxsize=256)
+def candidate_patterns(
+    starts: frozenset[bytes] | None, ends: frozenset[bytes] | None
+) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """The candidate regex for a set of start and end tag names, and its exact walker.
+
+    Candidates are what can change the tokenizer's state or interest a rule: comments,
+    `<!`, `<?`, `</` not followed by a letter, and the named start and end tags. Groups:
+    1 `<!--`, 2 `<!`, 3 `<?`, 4 end tag name, 5 start tag name; none for `</` + non-letter.
+    The walker matches, exactly, the run of text and uninteresting tags before the next
+    candidate; it is used only where the cheap data-state proof fails.
+    """
+    body = (
+        rb"(?:(!--)|(!)|(\?)|/(?:(" + _names(ends) + rb")(?=[\t\n\f\r />])|(?![a-z]))"
+        rb"|(" + _names(starts) + rb")(?=[\t\n\f\r />]))"
+    )
+    candidate = re.compile(b"<" + body)
+    walker = re.compile(
+        rb"(?:[^<]++|<(?=[^a-z!?/])|<(?!" + body + rb")/?[a-z]" + TAG_REST + rb")*+"
+    )
+    return candidate, walker
+
+
+@lru_cache(maxsize=64)
+def end_tag_pattern(name: bytes) -> re.Pattern[bytes]:
+    """Where raw text ends: `</name` followed by whitespace, `/` or `>`."""
+    return re.compile(b"</" + re.escape(name) + rb"(?=[\t\n\f\r />])")
+
+
+SCRIPT_DATA = re.compile(rb"(</script(?=[\t\n\f\r />]))|<!--")
+SCRIPT_ESCAPED = re.compile(rb"-->|(</script(?=[\t\n\f\r />]))|<script[\t\n\f\r />]")
+SCRIPT_DOUBLE_ESCAPED = re.compile(rb"-->|</script[\t\n\f\r />]")

@@ -1,0 +1,399 @@
+"""The Rewriter: HTMLRewriter's API (`.on(selector, handlers)`, `transform`) over the scanner.
+
+A Rewriter holds rules and is reused for any number of documents; each document gets
+its own `_Session`, a Scanner subclass that turns matched tags into handles, calls the
+handlers, and writes their recorded edits. Only tags whose name some rule (or an open
+element being tracked) can match reach Python; everything else stays in the regex.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from edgeviews.rewriter.element import Comment, Element, EndTag, TextChunk
+from edgeviews.rewriter.grammar import VOID_ELEMENTS
+from edgeviews.rewriter.scanner import PASSTHROUGH, Scanner
+from edgeviews.rewriter.selectors import AttributeSource, Selector, parse_selectors
+from edgeviews.rewriter.tree import OpenElements
+
+logger = logging.getLogger("edgeviews.rewriter")
+
+ElementHandler = Callable[[Element], object]
+EndTagHandler = Callable[[EndTag], object]
+TextHandler = Callable[[TextChunk], object]
+CommentHandler = Callable[[Comment], object]
+ErrorHandler = Callable[[BaseException], object]
+
+_BODY = b"body"
+_WIDE_ENCODINGS = ("utf-16", "utf-32")
+
+
+@dataclass(frozen=True)
+class _Rule:
+    selector: Selector
+    element: ElementHandler | None
+    end_tag: EndTagHandler | None
+    text: TextHandler | None
+    comments: CommentHandler | None
+
+
+class Rewriter:
+    """Streaming HTML rewriter: rules of (selector, handlers) applied to byte streams."""
+
+    def __init__(self, on_error: ErrorHandler | None = None) -> None:
+        """`on_error(exception)` is told about handlers that raise; the page flows on."""
+        self.on_error = on_error
+        self._rules: list[_Rule] = []
+
+    def on(
+        self,
+        selector: str,
+        element: ElementHandler | None = None,
+        end_tag: EndTagHandler | None = None,
+        text: TextHandler | None = None,
+        comments: CommentHandler | None = None,
+    ) -> Rewriter:
+        """Add a rule; raises `SelectorError` for selectors that cannot be streamed."""
+        for parsed in parse_selectors(selector):
+            self._rules.append(_Rule(parsed, element, end_tag, text, comments))
+        return self
+
+    def transform(self, chunks: Iterable[bytes], *, encoding: str | None = None) -> Iterator[bytes]:
+        """Rewrite a document given as chunks of bytes, yielding output as it is ready.
+
+        `encoding` is what the caller knows of the body's charset; UTF-16/32 bodies (so
+        declared, or starting with their byte-order mark) pass through unmodified.
+        """
+        session = _Session(self, encoding)
+        for chunk in chunks:
+            session.feed(bytes(chunk))
+            if session.out:
+                yield session.take()
+        session.finish()
+        if session.out:
+            yield session.take()
+
+    async def atransform(
+        self, chunks: AsyncIterable[bytes], *, encoding: str | None = None
+    ) -> AsyncIterator[bytes]:
+        """`transform` for an async iterable of chunks."""
+        session = _Session(self, encoding)
+        async for chunk in chunks:
+            session.feed(bytes(chunk))
+            if session.out:
+                yield session.take()
+        session.finish()
+        if session.out:
+            yield session.take()
+
+    def rewrite(self, document: bytes) -> bytes:
+        """Rewrite a whole document at once (convenience for tests and small bodies)."""
+        return b"".join(self.transform([document]))
+
+
+def _is_wide(encoding: str | None) -> bool:
+    if not encoding:
+        return False
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False
+    return name.startswith(_WIDE_ENCODINGS)
+
+
+def _looks_wide(head: bytes) -> bool:
+    """UTF-16/32: a byte-order mark, or NUL bytes among the first few (never in ASCII HTML)."""
+    return head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4]
+
+
+class _Tracked:
+    """An open element that something waits for the end of."""
+
+    __slots__ = ("element", "level", "name", "scopes", "suppressing")
+
+    def __init__(
+        self, name: bytes, level: int, element: Element | None, scopes: list[_Rule]
+    ) -> None:
+        self.name = name
+        self.level = level
+        self.element = element
+        self.scopes = scopes  # rules whose text/comment handlers apply inside
+        self.suppressing = False
+
+
+class _Session(Scanner):
+    """One document going through a Rewriter."""
+
+    def __init__(self, rewriter: Rewriter, encoding: str | None) -> None:
+        self._rewriter = rewriter
+        self._on_error = rewriter.on_error
+        rules = rewriter._rules
+        by_name: dict[bytes, list[_Rule]] = {}
+        universal: list[_Rule] = []
+        for rule in rules:
+            tag = rule.selector.subject.tag
+            if tag is None:
+                universal.append(rule)
+            else:
+                by_name.setdefault(tag.encode("utf-8"), []).append(rule)
+        self._by_name = by_name
+        self._universal = universal
+        self._rule_names = frozenset(by_name)
+        self._body_rules = by_name.get(_BODY, [])
+        self._tree = (
+            OpenElements() if any(rule.selector.needs_ancestors for rule in rules) else None
+        )
+        self._tracked: list[_Tracked] = []
+        self._open_counts: dict[bytes, int] = {}
+        self._suppressing = 0
+        self._body_pending = bool(self._body_rules) or any(
+            rule.element or rule.end_tag for rule in universal
+        )
+        self._body_seen = False
+        self._body: _Tracked | None = None
+        self._sniffing = not _is_wide(encoding)
+        super().__init__()
+        self._update_interest()
+        if not self._sniffing or not rules:
+            self.mode = PASSTHROUGH
+
+    # plumbing
+    def take(self) -> bytes:
+        data = b"".join(self.out)
+        self.out.clear()
+        return data
+
+    def feed(self, chunk: bytes) -> None:
+        if self._sniffing:
+            held = self._buf + chunk
+            if len(held) < 4:
+                self._buf = held
+                return
+            self._sniffing = False
+            self._buf = b""
+            if _looks_wide(held):
+                self.mode = PASSTHROUGH
+            chunk = held
+        super().feed(chunk)
+
+    def finish(self) -> None:
+        self._sniffing = False
+        super().finish()
+
+    def _report(self, error: Exception) -> None:
+        if self._on_error is None:
+            logger.error("rewriter handler raised; content left unchanged", exc_info=error)
+        else:
+            self._on_error(error)
+
+    def _call(self, handler: Callable[[object], object], handle: object) -> None:
+        state = handle.snapshot()  # type: ignore[attr-defined]
+        try:
+            handler(handle)
+        except Exception as error:
+            handle.restore(state)  # type: ignore[attr-defined]
+            self._report(error)
+
+    def _update_interest(self) -> None:
+        """Which tags must reach Python now; refresh the scanner's candidate regex."""
+        scopes = any(tracked.scopes for tracked in self._tracked)
+        if self._universal or self._tree is not None or scopes:
+            starts: frozenset[bytes] | None = None
+            ends: frozenset[bytes] | None = None
+        else:
+            names = {tracked.name for tracked in self._tracked if tracked is not self._body}
+            starts = self._rule_names | names
+            ends = frozenset(names)
+            if self._body_pending:
+                ends = ends | {b"body", b"html"}
+        if self._body_pending and starts is not None:
+            starts = starts | {_BODY}
+        self.interest_starts = starts
+        self.interest_ends = ends
+        self.track_template = self._body_pending
+        self.text_events = any(rule.text for t in self._tracked for rule in t.scopes)
+        self.comment_events = any(rule.comments for t in self._tracked for rule in t.scopes)
+        self.refresh()
+        if (
+            not self._body_pending
+            and not self._tracked
+            and self._rule_names <= {_BODY}
+            and not self._universal
+            and self.mode != PASSTHROUGH
+        ):
+            self.mode = PASSTHROUGH  # the snippet is in: the rest streams through untouched
+
+    # tags
+    def on_start_tag(
+        self, buf: bytes, low: bytes, start: int, end: int, name: bytes
+    ) -> bytes | None:
+        foreign = self.in_foreign()
+        void = (not foreign and name in VOID_ELEMENTS) or (foreign and low[end - 2] == 47)
+        ancestors: list[AttributeSource] = []
+        tree = self._tree
+        if tree is not None:
+            ancestors = tree.push(buf, low, start, end, name, void)
+        if not void and name in self._open_counts:
+            self._open_counts[name] += 1
+        is_body = name == _BODY and not foreign and self.template_depth == 0
+        if is_body:
+            if self._body_seen or not self._body_pending:
+                return None  # a second <body> merges into the first: not a new element
+            self._body_seen = True
+        rules = self._by_name.get(name)
+        if rules is None and not self._universal:
+            return None
+        candidates = (rules or []) + self._universal
+        element = Element(
+            name.decode("utf-8", "surrogateescape"),
+            buf[start:end],
+            low[start:end],
+            1 + len(name),
+            not void,
+        )
+        matched = False
+        scopes: list[_Rule] = []
+        for rule in candidates:
+            if not rule.selector.matches(element, ancestors):
+                continue
+            matched = True
+            if rule.element is not None:
+                self._call(rule.element, element)  # type: ignore[arg-type]
+            if rule.end_tag is not None:
+                element.on_end_tag(rule.end_tag)
+            if rule.text is not None or rule.comments is not None:
+                scopes.append(rule)
+        if not matched:
+            return None
+        if void:
+            return element.render_void()
+        if element.needs_end() or scopes or is_body:
+            tracked = _Tracked(name, 0, element, scopes)
+            if is_body:
+                self._body = tracked
+            else:
+                counts = self._open_counts
+                if name not in counts:
+                    counts[name] = 1
+                tracked.level = counts[name]
+            if element.suppresses_content:
+                tracked.suppressing = True
+                self._suppressing += 1
+                self.suppress = True
+            self._tracked.append(tracked)
+            self._update_interest()
+        return element.render_start()
+
+    def on_end_tag(self, buf: bytes, low: bytes, start: int, end: int, name: bytes) -> bytes | None:
+        if self._tree is not None:
+            self._tree.pop(name)
+        if self._body_pending and self.template_depth == 0:
+            if name == _BODY:
+                return self._end_body(buf[start:end])
+            if name == b"html":
+                return self._end_body(b"") + buf[start:end]
+        count = self._open_counts.get(name)
+        if count is None:
+            return None
+        result: bytes | None = None
+        for index in range(len(self._tracked) - 1, -1, -1):
+            tracked = self._tracked[index]
+            if tracked.name == name and tracked is not self._body and tracked.level == count:
+                del self._tracked[index]
+                result = self._close(tracked, buf[start:end])
+                break
+        if count > 0:
+            self._open_counts[name] = count - 1
+        if not any(t.name == name for t in self._tracked if t is not self._body):
+            del self._open_counts[name]
+        if result is not None:
+            self._update_interest()
+        return result
+
+    def _close(self, tracked: _Tracked, end_tag: bytes) -> bytes:
+        """The bytes written at a tracked element's end: its handlers' edits around it."""
+        element = tracked.element
+        if tracked.suppressing:
+            self._suppressing -= 1
+            self.suppress = self._suppressing > 0
+        if element is None:
+            return end_tag
+        handle = EndTag(element.tag_name)
+        for handler in element._end_handlers:
+            self._call(handler, handle)  # type: ignore[arg-type]
+        return element.render_end(handle.render(end_tag))
+
+    def _end_body(self, end_tag: bytes) -> bytes:
+        """The body ends here (its first real </body>, else </html>, else the end)."""
+        self._body_pending = False
+        body = self._body
+        result: bytes
+        if body is not None:
+            self._body = None
+            self._tracked.remove(body)
+            result = self._close(body, end_tag)
+        elif not self._body_seen and self._body_rules:
+            # No <body> start tag: the tree builder made one; run the body rules here.
+            element = Element("body", b"", b"", 0, True)
+            for rule in self._body_rules:
+                if rule.selector.matches(element, []):
+                    if rule.element is not None:
+                        self._call(rule.element, element)  # type: ignore[arg-type]
+                    if rule.end_tag is not None:
+                        element.on_end_tag(rule.end_tag)
+            handle = EndTag("body")
+            for handler in element._end_handlers:
+                self._call(handler, handle)  # type: ignore[arg-type]
+            result = element.render_start() + element.render_end(handle.render(end_tag))
+        else:
+            result = end_tag
+        self._update_interest()
+        return result
+
+    def on_end_of_document(self) -> bytes | None:
+        pieces: list[bytes] = []
+        while self._tracked:
+            tracked = self._tracked[-1]
+            if tracked is self._body:
+                break
+            self._tracked.pop()
+            pieces.append(self._close(tracked, b""))
+        if self._body_pending:
+            pieces.append(self._end_body(b""))
+        while self._tracked:
+            pieces.append(self._close(self._tracked.pop(), b""))
+        return b"".join(pieces)
+
+    # text and comments
+    def on_text(self, buf: bytes, start: int, end: int, last: bool, raw: bool) -> bytes | None:
+        original = buf[start:end]
+        chunk = TextChunk(original.decode("utf-8", "surrogateescape"), last)
+        for tracked in self._tracked:
+            for rule in tracked.scopes:
+                if rule.text is not None:
+                    self._call(rule.text, chunk)  # type: ignore[arg-type]
+        rendered = chunk.render(original)
+        return None if rendered is original else rendered
+
+    def on_comment(self, buf: bytes, start: int, end: int, kind: int) -> bytes | None:
+        if kind != 0:
+            return None
+        original = buf[start:end]
+        body = original[4:]
+        for terminator in (b"--!>", b"-->"):
+            if body.endswith(terminator) and len(body) >= len(terminator):
+                body = body[: -len(terminator)]
+                break
+        else:
+            if body.endswith(b">") and body in (b">", b"->"):
+                body = b""
+        comment = Comment(body.decode("utf-8", "surrogateescape"))
+        for tracked in self._tracked:
+            for rule in tracked.scopes:
+                if rule.comments is not None:
+                    self._call(rule.comments, comment)  # type: ignore[arg-type]
+        rendered = comment.render(original)
+        return None if rendered is original else rendered

@@ -1,0 +1,584 @@
+"""The streaming tokenizer: finds, in bytes, the tokens that matter and nothing more.
+
+It follows the WHATWG tokenizer's states where they decide what is a tag: data, RCDATA,
+RAWTEXT, script data with its escaped and double-escaped states, PLAINTEXT, comments,
+bogus comments, CDATA in svg/math. It works in two tiers, as lol-html does:
+
+- the fast path searches the lower-cased buffer with one regex for *candidates* (comments,
+  `<!`, `<?`, `</` + non-letter, and the start/end tags some rule or state needs), then
+  proves cheaply that the candidate is not inside an attribute value of an earlier tag;
+- only where that proof fails does it walk the tags in between exactly.
+
+Bytes between tokens are never copied unless a hook replaces something; the output is
+the input sliced at the points where hooks acted. A tag cut by a chunk boundary is held
+(memory: the largest single tag); a tag waiting for a closing quote is not rescanned
+for every chunk. Subclasses override the `on_*` hooks; each returns replacement bytes
+for the token or None to leave it as it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from edgeviews.rewriter.grammar import (
+    BREAKOUT,
+    CDATA_END,
+    COMMENT_END,
+    FOREIGN_ROOTS,
+    GT,
+    INTEGRATION_POINTS,
+    LT_OR_QUOTE,
+    OPEN_QUOTED_VALUE,
+    RAWTEXT_ELEMENTS,
+    RCDATA_ELEMENTS,
+    SCRIPT_DATA,
+    SCRIPT_DOUBLE_ESCAPED,
+    SCRIPT_ESCAPED,
+    STATE_SWITCHING,
+    TAG,
+    TAG_PARTIAL,
+    candidate_patterns,
+    end_tag_pattern,
+)
+
+DATA, RAWTEXT, SCRIPT, PLAINTEXT, COMMENT, BOGUS, CDATA, PASSTHROUGH = range(8)
+SCRIPT_PLAIN, SCRIPT_ESC, SCRIPT_DOUBLE = range(3)
+_QUOTE_OPENERS = b"=\t\n\f\r "
+_MAX_FOREIGN_DEPTH = 256
+_FONT_BREAKOUT = re.compile(rb"[\t\n\f\r /](?:color|face|size)[\t\n\f\r /=>]")
+
+
+def in_data_state(low: bytes, start: int, pos: int) -> bool:
+    """Cheap proof that `pos` is in the data state, given that `start` is.
+
+    Between `start` and `pos` only text and ordinary tags can occur (everything else is a
+    candidate). `pos` is outside every tag if no `<` or quote follows the last `>`, and
+    neither the last `"` nor the last `'` before that `>` can open an attribute value. A
+    False answer means "not proven": the caller walks the tags exactly.
+    """
+    gt = low.rfind(b">", start, pos)
+    if gt < 0:
+        return low.find(b"<", start, pos) < 0
+    if LT_OR_QUOTE.search(low, gt + 1, pos) is not None:
+        return False
+    quote = low.rfind(b'"', start, gt)
+    if quote > start and low[quote - 1] in _QUOTE_OPENERS:
+        return False
+    quote = low.rfind(b"'", start, gt)
+    return not (quote > start and low[quote - 1] in _QUOTE_OPENERS)
+
+
+class Scanner:
+    """Streaming tokenizer over bytes; subclasses say which tags interest them."""
+
+    def __init__(self, *, scripting: bool = True, tree_states: bool = True) -> None:
+        self.out: list[bytes] = []
+        self.scripting = scripting
+        # False: no tag switches the state (the html5lib tokenizer tests run that way).
+        self.tree_states = tree_states
+        self.mode = DATA
+        self.script_state = SCRIPT_PLAIN
+        self.end_name = b""  # the element whose end tag ends RAWTEXT/RCDATA/script
+        self.foreign: list[bytes] = []  # svg/math roots and integration points open
+        self.template_depth = 0
+        self.track_template = False
+        self.suppress = False  # drop content (a removed element's, for instance)
+        self.text_events = False
+        self.comment_events = False
+        self.interest_starts: frozenset[bytes] | None = frozenset()
+        self.interest_ends: frozenset[bytes] | None = frozenset()
+        self._buf = b""
+        self._pending: list[bytes] | None = None  # a tag waiting for a closing quote
+        self._pending_quote = b""
+        self._pending_size = 0
+        self._comment_start = -1  # where a held comment began (comment events only)
+        self._text_open = False  # the last text chunk reached the buffer's end
+        self.refresh()
+
+    # hooks
+    def on_start_tag(
+        self, buf: bytes, low: bytes, start: int, end: int, name: bytes
+    ) -> bytes | None:
+        return None
+
+    def on_end_tag(self, buf: bytes, low: bytes, start: int, end: int, name: bytes) -> bytes | None:
+        return None
+
+    def on_text(self, buf: bytes, start: int, end: int, last: bool, raw: bool) -> bytes | None:
+        return None
+
+    def on_comment(self, buf: bytes, start: int, end: int, kind: int) -> bytes | None:
+        """A comment (`kind` 0), bogus comment (1), doctype (2) or CDATA section (3)."""
+        return None
+
+    def on_end_of_document(self) -> bytes | None:
+        return None
+
+    # configuration
+    def refresh(self) -> None:
+        """Recompute the candidate regex after the interest sets or the namespace changed."""
+        starts = self.interest_starts
+        ends = self.interest_ends
+        foreign = self.in_foreign()
+        if starts is not None:
+            if not self.tree_states:
+                pass
+            elif foreign:
+                root = self._foreign_root()
+                starts = starts | FOREIGN_ROOTS | BREAKOUT | INTEGRATION_POINTS[root]
+            else:
+                starts = starts | STATE_SWITCHING
+                if self.track_template:
+                    starts = starts | {b"template"}
+        if ends is not None and self.tree_states:
+            if foreign:
+                ends = ends | FOREIGN_ROOTS | {b"p", b"br"}
+            else:
+                if self.track_template:
+                    ends = ends | {b"template"}
+                if self.foreign:
+                    ends = ends | {self.foreign[-1]}
+        self._candidate, self._walker = candidate_patterns(starts, ends)
+
+    def in_foreign(self) -> bool:
+        return bool(self.foreign) and self.foreign[-1] in FOREIGN_ROOTS
+
+    def _foreign_root(self) -> bytes:
+        for name in reversed(self.foreign):
+            if name in FOREIGN_ROOTS:
+                return name
+        return b"svg"
+
+    def set_state(self, mode: int, end_name: bytes = b"") -> None:
+        """Start in another tokenizer state (the html5lib tests' initial states)."""
+        self.mode = mode
+        self.end_name = end_name
+        self.script_state = SCRIPT_PLAIN
+
+    # streaming
+    def feed(self, chunk: bytes) -> None:
+        """Consume one chunk; output so far accumulates in `self.out`."""
+        if self.mode == PASSTHROUGH:
+            self.out.append(chunk)
+            return
+        pending = self._pending
+        if pending is not None:
+            found = chunk.find(self._pending_quote)
+            if found < 0:
+                pending.append(chunk)
+                self._pending_size += len(chunk)
+                return
+            pending.append(chunk)
+            buf = b"".join(pending)
+            self._pending = None
+        elif self._buf:
+            buf = self._buf + chunk
+        else:
+            buf = chunk
+        self._run(buf, False)
+
+    def finish(self) -> None:
+        """The document ended: flush what is held, run the end-of-document hook."""
+        if self._pending is not None:
+            buf = b"".join(self._pending)
+            self._pending = None
+        else:
+            buf = self._buf
+        self._buf = b""
+        if self.mode == PASSTHROUGH:
+            if buf:
+                self.out.append(buf)
+            return
+        self._run(buf, True)
+
+    def _hold(self, buf: bytes, low: bytes, start: int) -> None:
+        """Keep an unfinished tag from `start`; if it waits for a quote, stop rescanning."""
+        tail = buf[start:]
+        self._buf = tail
+        partial = TAG_PARTIAL.match(low, start)
+        if partial is None:
+            return
+        opened = OPEN_QUOTED_VALUE.match(low, partial.end())
+        if opened is not None and len(tail) > 256:
+            self._pending = [tail]
+            self._pending_quote = opened.group(1)
+            self._pending_size = len(tail)
+            self._buf = b""
+
+    def _flush(self, buf: bytes, emit: int, stop: int) -> None:
+        if stop > emit and not self.suppress:
+            self.out.append(buf[emit:stop])
+
+    def _run(self, buf: bytes, final: bool) -> None:
+        low = buf.lower()
+        n = len(buf)
+        out = self.out
+        pos = 0  # everything before pos is tokenized
+        emit = 0  # everything before emit is written (or dropped)
+        hold = n  # bytes from hold on wait for more input
+        while True:
+            mode = self.mode
+            if mode == DATA:
+                candidate = self._candidate
+                match = candidate.search(low, pos)
+                if match is None:
+                    hold = self._data_tail(low, pos, n)
+                    if self.text_events and hold > pos:
+                        emit = self._text(buf, emit, pos, hold, hold == n and not final, False)
+                    pos = hold
+                    break
+                start = match.start()
+                if start != pos and not in_data_state(low, pos, start):
+                    walked = self._walker.match(low, pos).end()  # type: ignore[union-attr]
+                    if walked != start:
+                        match = candidate.match(low, walked) if walked < n else None
+                        if match is None:
+                            hold = walked
+                            if self.text_events and walked > pos:
+                                emit = self._text(buf, emit, pos, walked, False, False)
+                            pos = walked
+                            break
+                        start = walked
+                if self.text_events:
+                    if start > pos:
+                        emit = self._text(buf, emit, pos, start, True, False)
+                    elif self._text_open:
+                        emit = self._text(buf, emit, pos, pos, True, False)
+                group = match.lastindex
+                if group == 5 or group == 4:
+                    tag = TAG.match(low, start)
+                    if tag is None:
+                        hold = start
+                        break
+                    end = tag.end()
+                    name = match.group(group)
+                    if group == 5:
+                        interest = self.interest_starts
+                        if interest is None or name in interest:
+                            was = self.suppress
+                            replacement = self.on_start_tag(buf, low, start, end, name)
+                            if replacement is not None:
+                                if not was and start > emit:
+                                    out.append(buf[emit:start])
+                                if not (was and self.suppress):
+                                    out.append(replacement)
+                                emit = end
+                        pos = end
+                        if self.tree_states:
+                            self._after_start_tag(buf, low, start, end, name)
+                    else:
+                        interest = self.interest_ends
+                        if interest is None or name in interest:
+                            was = self.suppress
+                            replacement = self.on_end_tag(buf, low, start, end, name)
+                            if replacement is not None:
+                                if not was and start > emit:
+                                    out.append(buf[emit:start])
+                                if not (was and self.suppress):
+                                    out.append(replacement)
+                                emit = end
+                        pos = end
+                        if self.tree_states:
+                            self._after_end_tag(name)
+                    continue
+                if group == 1:  # <!--
+                    body = start + 4
+                    if body < n and buf[body] == 62:
+                        end = body + 1
+                    elif body + 1 < n and buf[body] == 45 and buf[body + 1] == 62:
+                        end = body + 2
+                    elif body + 1 >= n and not final:
+                        hold = start
+                        break
+                    else:
+                        found = COMMENT_END.search(buf, body)
+                        if found is None:
+                            if self.comment_events:
+                                if final:
+                                    emit = self._comment(buf, emit, start, n, 0)
+                                    pos = n
+                                    break
+                                hold = start
+                                break
+                            self.mode = COMMENT
+                            pos = body
+                            continue
+                        end = found.end()
+                    if self.comment_events:
+                        emit = self._comment(buf, emit, start, end, 0)
+                    pos = end
+                    continue
+                if group == 2:  # <! not starting a comment
+                    if not final and n - start < 9:
+                        head = low[start:n]
+                        if b"<!--".startswith(head) or (
+                            self.foreign and b"<![cdata[".startswith(head)
+                        ):
+                            hold = start
+                            break
+                    if self.in_foreign() and buf.startswith(b"<![CDATA[", start):
+                        found = CDATA_END.search(buf, start + 9)
+                        kind = 3
+                        if found is None:
+                            if self.comment_events and not final:
+                                hold = start
+                                break
+                            self.mode = CDATA
+                            if self.comment_events:
+                                emit = self._comment(buf, emit, start, n, kind)
+                                pos = n
+                                break
+                            pos = start + 9
+                            continue
+                    else:
+                        kind = 2 if low.startswith(b"doctype", start + 2) else 1
+                        found = GT.search(buf, start + 2)
+                        if found is None:
+                            if self.comment_events:
+                                if final:
+                                    emit = self._comment(buf, emit, start, n, kind)
+                                    pos = n
+                                    break
+                                hold = start
+                                break
+                            self.mode = BOGUS
+                            pos = start + 2
+                            continue
+                    if self.comment_events:
+                        emit = self._comment(buf, emit, start, found.end(), kind)
+                    pos = found.end()
+                    continue
+                # <? and </ followed by something other than a letter: bogus comments
+                if group is None:
+                    if start + 2 >= n:
+                        if final:
+                            if self.text_events:
+                                emit = self._text(buf, emit, start, n, True, False)
+                            pos = n
+                            break
+                        hold = start
+                        break
+                    if buf[start + 2] == 62:  # </> is dropped by the tokenizer
+                        pos = start + 3
+                        continue
+                found = GT.search(buf, start + 2)
+                if found is None:
+                    if self.comment_events:
+                        if final:
+                            emit = self._comment(buf, emit, start, n, 1)
+                            pos = n
+                            break
+                        hold = start
+                        break
+                    self.mode = BOGUS
+                    pos = start + 2
+                    continue
+                if self.comment_events:
+                    emit = self._comment(buf, emit, start, found.end(), 1)
+                pos = found.end()
+                continue
+
+            if mode == SCRIPT:
+                state = self.script_state
+                if state == SCRIPT_PLAIN:
+                    found = SCRIPT_DATA.search(low, pos)
+                    if found is not None and found.group(1) is None:
+                        self.script_state = SCRIPT_ESC
+                        pos = found.start() + 2
+                        continue
+                elif state == SCRIPT_ESC:
+                    found = SCRIPT_ESCAPED.search(low, pos)
+                    if found is not None and found.group(1) is None:
+                        self.script_state = (
+                            SCRIPT_PLAIN if low[found.start()] == 45 else SCRIPT_DOUBLE
+                        )
+                        pos = found.end()
+                        continue
+                else:
+                    found = SCRIPT_DOUBLE_ESCAPED.search(low, pos)
+                    if found is not None:
+                        self.script_state = SCRIPT_PLAIN if low[found.start()] == 45 else SCRIPT_ESC
+                        pos = found.end()
+                        continue
+                if found is None:
+                    hold = max(pos, n - 8) if not final else n
+                    if self.text_events and hold > pos:
+                        emit = self._text(buf, emit, pos, hold, False, True)
+                    pos = hold
+                    break
+                start = found.start()
+                emit, pos, stop = self._raw_text_end(buf, low, emit, pos, start, n, final)
+                if stop:
+                    hold = pos
+                    break
+                continue
+
+            if mode == RAWTEXT:
+                found = end_tag_pattern(self.end_name).search(low, pos)
+                if found is None:
+                    hold = max(pos, n - len(self.end_name) - 2) if not final else n
+                    if self.text_events and hold > pos:
+                        emit = self._text(buf, emit, pos, hold, False, True)
+                    pos = hold
+                    break
+                emit, pos, stop = self._raw_text_end(buf, low, emit, pos, found.start(), n, final)
+                if stop:
+                    hold = pos
+                    break
+                continue
+
+            if mode in (COMMENT, BOGUS, CDATA):
+                pattern = COMMENT_END if mode == COMMENT else GT if mode == BOGUS else CDATA_END
+                found = pattern.search(buf, pos)
+                if found is None:
+                    keep = 0 if mode == BOGUS else 3
+                    hold = max(pos, n - keep) if not final else n
+                    pos = hold
+                    break
+                self.mode = DATA
+                pos = found.end()
+                continue
+
+            # PLAINTEXT and PASSTHROUGH: everything is text
+            if self.text_events and n > pos:
+                emit = self._text(buf, emit, pos, n, False, True)
+            pos = hold = n
+            break
+
+        if final:
+            insertion = self.on_end_of_document()
+            self._flush(buf, emit, hold)
+            if insertion:
+                out.append(insertion)
+            self._flush(buf, max(emit, hold), n)
+            return
+        self._flush(buf, emit, hold)
+        if hold < n:
+            if self.mode == DATA:
+                self._hold(buf, low, hold)
+            else:
+                self._buf = buf[hold:]
+        else:
+            self._buf = b""
+
+    def _data_tail(self, low: bytes, pos: int, n: int) -> int:
+        """Where, at the end of the buffer, an unfinished tag (or a lone `<`) starts."""
+        last = low.rfind(b"<", pos)
+        if last < 0:
+            return n
+        if not in_data_state(low, pos, last):
+            return self._walker.match(low, pos).end()  # type: ignore[union-attr]
+        if last + 1 == n:
+            return last
+        following = low[last + 1]
+        if following == 47:  # </
+            if last + 2 == n:
+                return last
+            following = low[last + 2]
+        if 97 <= following <= 122:
+            return n if TAG.match(low, last) else last
+        return n
+
+    def _raw_text_end(
+        self, buf: bytes, low: bytes, emit: int, pos: int, start: int, n: int, final: bool
+    ) -> tuple[int, int, bool]:
+        """At `</name` ending raw text: the end tag, unless it is cut by the buffer end."""
+        if self.text_events and start > pos:
+            emit = self._text(buf, emit, pos, start, True, True)
+        tag = TAG.match(low, start)
+        if tag is None:
+            return emit, start, True
+        end = tag.end()
+        name = self.end_name
+        self.mode = DATA
+        interest = self.interest_ends
+        if interest is None or name in interest:
+            was = self.suppress
+            replacement = self.on_end_tag(buf, low, start, end, name)
+            if replacement is not None:
+                if not was and start > emit:
+                    self.out.append(buf[emit:start])
+                if not (was and self.suppress):
+                    self.out.append(replacement)
+                emit = end
+        return emit, end, False
+
+    def _text(self, buf: bytes, emit: int, start: int, end: int, last: bool, raw: bool) -> int:
+        self._text_open = not last
+        was = self.suppress
+        replacement = self.on_text(buf, start, end, last, raw)
+        if replacement is None:
+            return emit
+        if not was and start > emit:
+            self.out.append(buf[emit:start])
+        if not was:
+            self.out.append(replacement)
+        return end
+
+    def _comment(self, buf: bytes, emit: int, start: int, end: int, kind: int) -> int:
+        was = self.suppress
+        replacement = self.on_comment(buf, start, end, kind)
+        if replacement is None:
+            return emit
+        if not was and start > emit:
+            self.out.append(buf[emit:start])
+        if not was:
+            self.out.append(replacement)
+        return end
+
+    def _after_start_tag(self, buf: bytes, low: bytes, start: int, end: int, name: bytes) -> None:
+        """Switch tokenizer state, or track svg/math, after a start tag."""
+        foreign = self.foreign
+        if foreign and foreign[-1] in FOREIGN_ROOTS:
+            if name in BREAKOUT:
+                if name == b"font" and _FONT_BREAKOUT.search(low, start, end) is None:
+                    return
+                while foreign and foreign[-1] in FOREIGN_ROOTS:
+                    foreign.pop()
+                self.refresh()
+                self._after_start_tag(buf, low, start, end, name)  # now as HTML
+                return
+            if low[end - 2] == 47:  # self-closing: no content
+                return
+            opens = name in FOREIGN_ROOTS or name in INTEGRATION_POINTS[self._foreign_root()]
+            if opens and len(foreign) < _MAX_FOREIGN_DEPTH:
+                foreign.append(name)
+                self.refresh()
+            return
+        if name in STATE_SWITCHING:
+            if name == b"script":
+                self.mode = SCRIPT
+                self.script_state = SCRIPT_PLAIN
+                self.end_name = name
+            elif name in RAWTEXT_ELEMENTS or name in RCDATA_ELEMENTS:
+                if name == b"noscript" and not self.scripting:
+                    return
+                self.mode = RAWTEXT
+                self.end_name = name
+            elif name == b"plaintext":
+                self.mode = PLAINTEXT
+            elif low[end - 2] != 47 and len(foreign) < _MAX_FOREIGN_DEPTH:  # svg, math
+                foreign.append(name)
+                self.refresh()
+        elif name == b"template" and self.track_template:
+            self.template_depth += 1
+
+    def _after_end_tag(self, name: bytes) -> None:
+        foreign = self.foreign
+        if foreign:
+            if foreign[-1] in FOREIGN_ROOTS:
+                if name in FOREIGN_ROOTS and name in foreign:
+                    while foreign and foreign.pop() != name:
+                        pass
+                    self.refresh()
+                elif name == b"p" or name == b"br":
+                    while foreign and foreign[-1] in FOREIGN_ROOTS:
+                        foreign.pop()
+                    self.refresh()
+                return
+            if name == foreign[-1]:
+                foreign.pop()
+                self.refresh()
+                return
+        if name == b"template" and self.track_template and self.template_depth:
+            self.template_depth -= 1
