@@ -83,6 +83,7 @@ _OPTIONAL_END = frozenset(
         "caption",
     ]
 )
+_FOREIGN = frozenset(["svg", "math"])
 _BEFORE = "edgeviews-check-snippet"
 _AFTER = "edgeviews-check-after"
 _PAGE = "edgeviews-check-page"
@@ -333,7 +334,7 @@ def check_balance(html: str) -> list[str]:
 
 def _dropped_tags(tags: list[tuple[str, str, int]], container: Any) -> list[str]:
     """Start tags the browser ignores where the snippet lands (`<tr>` outside a table)."""
-    written = Counter(tag for kind, tag, _ in tags if kind in ("start", "void"))
+    written = Counter(tag for kind, tag, _ in tags if kind != "end")
     if "template" in written:
         return []  # template contents live in a fragment lexbor does not traverse
     built = Counter(
@@ -361,7 +362,8 @@ def _tag_events(html: str) -> list[tuple[str, str, int]]:
             self.events.append((kind, tag, self.getpos()[0]))
 
         def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            self.events.append(("void" if tag in _VOID else "start", tag, self.getpos()[0]))
+            kind = "void" if tag in _VOID else "self-closing"
+            self.events.append((kind, tag, self.getpos()[0]))
 
         def handle_endtag(self, tag: str) -> None:
             self.events.append(("end", tag, self.getpos()[0]))
@@ -378,7 +380,9 @@ def _stack_problems(events: list[tuple[str, str, int]]) -> list[str]:
     for kind, tag, line in events:
         if kind == "void" or tag in _VOID:
             continue
-        if kind == "start":
+        if kind == "self-closing" and (tag in _FOREIGN or any(t in _FOREIGN for t, _ in stack)):
+            continue  # `/>` closes only in SVG and MathML; in HTML the slash is ignored
+        if kind in ("start", "self-closing"):
             stack.append((tag, line))
             continue
         if stack and stack[-1][0] == tag:
