@@ -21,7 +21,7 @@ import httpx2
 import zstandard
 
 from edgeviews.proxy.access_log import log_access
-from edgeviews.proxy.asgi import Message, Receive, Scope, Send
+from edgeviews.proxy.asgi import Receive, Scope, Send
 from edgeviews.proxy.content_coding import (
     UnsupportedEncoding,
     choose_encoding,
@@ -31,7 +31,7 @@ from edgeviews.proxy.content_coding import (
 )
 from edgeviews.proxy.error_pages import send_error_page
 from edgeviews.proxy.forwarded import ClientView, client_view
-from edgeviews.proxy.injection import build_rewriter
+from edgeviews.proxy.injection import InjectionRecord, current_record
 from edgeviews.proxy.public_urls import PublicMapping
 from edgeviews.proxy.request_headers import upstream_request_headers
 from edgeviews.proxy.response_headers import (
@@ -294,15 +294,21 @@ class _DisconnectWatch:
         self.fired = False
         self.streaming = True
         self._task = asyncio.current_task()
-        self._waiter: asyncio.Future[Message] | None = None
+        self._waiter: asyncio.Task[None] | None = None
         if body.done:
-            self._waiter = asyncio.ensure_future(receive())
-            self._waiter.add_done_callback(self._on_message)
+            self._waiter = asyncio.ensure_future(self._wait(receive))
+            self._waiter.add_done_callback(self._on_done)
 
-    def _on_message(self, waiter: asyncio.Future[Message]) -> None:
+    @staticmethod
+    async def _wait(receive: Receive) -> None:
+        # The unread request message (and any body left) comes first; then the disconnect.
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    def _on_done(self, waiter: asyncio.Task[None]) -> None:
         if waiter.cancelled() or waiter.exception() is not None:
             return
-        if self.streaming and waiter.result()["type"] == "http.disconnect":
+        if self.streaming:
             self.fired = True
             if self._task is not None:
                 self._task.cancel()
@@ -412,7 +418,9 @@ async def _send_rewritten(
         headers, coding=coding, snippets_tag=plan.tag, scripts=csp_sources
     )
     exchange.mode = f"rewrite{'+' + coding if coding else ''}"
-    rewriter = build_rewriter(plan, csp_sources=csp_sources, injected=injected, where=exchange.path)
+    rewriter = plan.rewriter
+    assert rewriter is not None
+    current_record.set(InjectionRecord(exchange.path, injected))
 
     async def decoded() -> AsyncIterator[bytes]:
         if first:

@@ -1,84 +1,97 @@
-"""A Rewriter for one response: the route's rules with their snippets, plus the CSP <meta> fix.
+"""The Rewriter for a route: its rules with their snippets, plus the CSP <meta> fix.
 
-`append` on `body` uses the rewriter's body end-tag handler, which fires exactly once per
-document, at `</body>` or, where the page has none, before `</html>` or at the end; that is
-the fallback the Worker setup lacks. Everything that fired is recorded for the access log.
+Built once per snapshot (a Rewriter is reusable across documents; parsing selectors per
+request would be waste). `append` on `body` uses the rewriter's body end-tag handler, which
+fires exactly once per document, at `</body>` or, where the page has none, before `</html>`
+or at the end: the fallback the Worker setup lacks. What fired is recorded, per request,
+in a context variable the access log reads.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 
-if TYPE_CHECKING:
-    from edgeviews.rewriter import Rewriter
-
+from edgeviews.config import RewriteRule
 from edgeviews.proxy.csp import ScriptSources, merge_policy_list
-from edgeviews.proxy.snapshot import RoutePlan
+from edgeviews.rewriter import Rewriter
+from edgeviews.rewriter.element import Element, EndTag
 
 logger = logging.getLogger("edgeviews.proxy")
 
 _CSP_EQUIV = ("content-security-policy", "content-security-policy-report-only")
 
 
+@dataclass(slots=True)
+class InjectionRecord:
+    """What one response's rewrite did, for the access log."""
+
+    path: str
+    injected: list[str] = field(default_factory=list)
+
+
+current_record: ContextVar[InjectionRecord | None] = ContextVar("edgeviews_injection", default=None)
+
+
+def _record(label: str) -> None:
+    record = current_record.get()
+    if record is not None:
+        record.injected.append(label)
+
+
+def _on_error(error: BaseException) -> None:
+    record = current_record.get()
+    where = record.path if record is not None else "?"
+    logger.error("rewriting %s: a handler raised %s: %s", where, type(error).__name__, error)
+
+
 def build_rewriter(
-    plan: RoutePlan, *, csp_sources: ScriptSources | None, injected: list[str], where: str
+    rules: Iterable[tuple[RewriteRule, str | None]], *, csp_sources: ScriptSources | None
 ) -> Rewriter:
-    """The rewriter for one page; `injected` collects `view@selector` for each insertion made."""
-
-    def on_error(error: BaseException) -> None:
-        logger.error("rewriting %s: a handler raised %s: %s", where, type(error).__name__, error)
-
-    from edgeviews.rewriter import Rewriter
-
-    rewriter = Rewriter(on_error=on_error)
-    for rule, snippet in plan.rules_with_snippets():
+    """The rewriter for a route's (rule, rendered snippet) pairs; `csp_sources` fixes <meta> CSP."""
+    rewriter = Rewriter(on_error=_on_error)
+    for rule, html in rules:
         label = f"{rule.view or 'attributes'}@{rule.selector}"
         if rule.action == "attributes":
-            rewriter.on(
-                rule.selector, element=_set_attributes(dict(rule.attributes), injected, label)
-            )
-            continue
-        assert snippet is not None
-        if rule.action == "append" and rule.selector.strip().lower() == "body":
-            rewriter.on("body", end_tag=_before_end_tag(snippet.html, injected, label))
+            rewriter.on(rule.selector, element=_set_attributes(dict(rule.attributes), label))
+        elif rule.action == "append" and rule.selector.strip().lower() == "body":
+            rewriter.on("body", end_tag=_before_end_tag(html or "", label))
         else:
-            rewriter.on(rule.selector, element=_content(rule.action, snippet.html, injected, label))
+            rewriter.on(rule.selector, element=_content(rule.action, html or "", label))
     if csp_sources:
         rewriter.on("meta", element=_meta_csp(csp_sources))
     return rewriter
 
 
-def _set_attributes(
-    attributes: dict[str, str], injected: list[str], label: str
-) -> Callable[[Any], None]:
-    def handler(element: Any) -> None:
+def _set_attributes(attributes: dict[str, str], label: str) -> Callable[[Element], None]:
+    def handler(element: Element) -> None:
         for name, value in attributes.items():
             element.set_attribute(name, value)
-        injected.append(label)
+        _record(label)
 
     return handler
 
 
-def _before_end_tag(html: str, injected: list[str], label: str) -> Callable[[Any], None]:
-    def handler(end_tag: Any) -> None:
+def _before_end_tag(html: str, label: str) -> Callable[[EndTag], None]:
+    def handler(end_tag: EndTag) -> None:
         end_tag.before(html, html=True)
-        injected.append(label)
+        _record(label)
 
     return handler
 
 
-def _content(action: str, html: str, injected: list[str], label: str) -> Callable[[Any], None]:
-    def handler(element: Any) -> None:
+def _content(action: str, html: str, label: str) -> Callable[[Element], None]:
+    def handler(element: Element) -> None:
         getattr(element, action)(html, html=True)
-        injected.append(label)
+        _record(label)
 
     return handler
 
 
-def _meta_csp(sources: ScriptSources) -> Callable[[Any], None]:
-    def handler(element: Any) -> None:
+def _meta_csp(sources: ScriptSources) -> Callable[[Element], None]:
+    def handler(element: Element) -> None:
         equiv = element.get_attribute("http-equiv")
         if equiv is None or equiv.strip().lower() not in _CSP_EQUIV:
             return

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import logging.config
 import os
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,7 @@ def run(
 ) -> None:
     """Serve the proxy until interrupted; raises EdgeviewsError before binding if it cannot load."""
     env = env if env is not None else config.default_env
+    logging.config.dictConfig(log_config())
     options: dict[str, Any] = {
         "host": host,
         "port": port,

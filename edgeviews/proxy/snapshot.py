@@ -20,10 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from edgeviews.config import Config, RewriteRule, export_name
-from edgeviews.errors import ConfigError, EdgeviewsError
+from edgeviews.errors import ConfigError
 from edgeviews.proxy.csp import ScriptSources, scripts_of
+from edgeviews.proxy.injection import build_rewriter
 from edgeviews.proxy.routes import CompiledRoute, compile_route
 from edgeviews.proxy.settings import ProxySettings, load_settings
+from edgeviews.rewriter import Rewriter
 
 logger = logging.getLogger("edgeviews.proxy")
 
@@ -49,13 +51,11 @@ class RoutePlan:
     scripts: ScriptSources
     tag: str
     broken_view: Snippet | None
+    rewriter: Rewriter | None
 
     @property
     def rewrites(self) -> bool:
         return bool(self.route.rules)
-
-    def rules_with_snippets(self) -> zip[tuple[RewriteRule, Snippet | None]]:
-        return zip(self.route.rules, self.snippets, strict=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +152,15 @@ def build_snapshot(
                 scripts=scripts,
                 tag=_tag(compiled.rules, snippets),
                 broken_view=next((s for s in snippets if s is not None and s.error), None),
+                rewriter=build_rewriter(
+                    [
+                        (rule, snippet.html if snippet is not None else None)
+                        for rule, snippet in zip(compiled.rules, snippets, strict=True)
+                    ],
+                    csp_sources=scripts if settings.csp and scripts else None,
+                )
+                if compiled.rules
+                else None,
             )
         )
     return Snapshot(config=config, env=env, settings=settings, plans=tuple(plans))
@@ -163,6 +172,3 @@ def _tag(rules: tuple[RewriteRule, ...], snippets: list[Snippet | None]) -> str:
         digest.update(repr((rule.selector, rule.action, sorted(rule.attributes.items()))).encode())
         digest.update(snippet.html.encode() if snippet is not None else b"\0")
     return digest.hexdigest()[:8]
-
-
-__all__ = ["EdgeviewsError", "RoutePlan", "Snapshot", "Snippet", "build_snapshot", "load_views"]
