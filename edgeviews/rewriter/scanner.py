@@ -244,14 +244,19 @@ class Scanner:
                         emit = self._text(buf, emit, pos, start, True, False)
                     elif self._text_open:
                         emit = self._text(buf, emit, pos, pos, True, False)
-                group = match.lastindex
+                second = low[start + 1]
+                if second == 47:  # </
+                    is_tag = start + 2 < n and 97 <= low[start + 2] <= 122
+                    group = 4 if is_tag else 0
+                else:
+                    group = 1 if second == 33 else 3 if second == 63 else 5
                 if group == 5 or group == 4:
                     tag = TAG.match(low, start)
                     if tag is None:
                         hold = start
                         break
                     end = tag.end()
-                    name = match.group(group)
+                    name = tag.group(1)
                     if group == 5:
                         interest = self.interest_starts
                         if interest is None or name in interest:
@@ -281,7 +286,7 @@ class Scanner:
                         if self.tree_states:
                             self._after_end_tag(name)
                     continue
-                if group == 1:  # <!--
+                if group == 1 and low.startswith(b"--", start + 2):  # <!--
                     body = start + 4
                     if body < n and buf[body] == 62:
                         end = body + 1
@@ -308,7 +313,7 @@ class Scanner:
                         emit = self._comment(buf, emit, start, end, 0)
                     pos = end
                     continue
-                if group == 2:  # <! not starting a comment
+                if group == 1:  # <! not starting a comment
                     if not final and n - start < 9:
                         head = low[start:n]
                         if b"<!--".startswith(head) or (
@@ -349,7 +354,7 @@ class Scanner:
                     pos = found.end()
                     continue
                 # <? and </ followed by something other than a letter: bogus comments
-                if group is None:
+                if group == 0:
                     if start + 2 >= n:
                         if final:
                             if self.text_events:
@@ -382,13 +387,13 @@ class Scanner:
                 state = self.script_state
                 if state == SCRIPT_PLAIN:
                     found = SCRIPT_DATA.search(low, pos)
-                    if found is not None and found.group(1) is None:
+                    if found is not None and low[found.start() + 1] == 33:
                         self.script_state = SCRIPT_ESC
                         pos = found.start() + 2
                         continue
                 elif state == SCRIPT_ESC:
                     found = SCRIPT_ESCAPED.search(low, pos)
-                    if found is not None and found.group(1) is None:
+                    if found is not None and low[found.start() + 1] != 47:
                         self.script_state = (
                             SCRIPT_PLAIN if low[found.start()] == 45 else SCRIPT_DOUBLE
                         )
