@@ -12,17 +12,18 @@ import asyncio
 import contextlib
 import signal
 import socket
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import uvicorn
 import watchfiles
 
+from edgeviews.bytecode_cache import BytecodeCache
 from edgeviews.config import Config
 from edgeviews.errors import EdgeviewsError
 from edgeviews.livereload import LiveReload
-from edgeviews.proxy import create_app
+from edgeviews.proxy import ProxyApp, create_app
 from edgeviews.rebuild import Rebuild, Rebuilder
 from edgeviews.watch import (
     DEBOUNCE_MS,
@@ -83,10 +84,26 @@ class _Server(uvicorn.Server):
 
 
 async def _serve_and_watch(config: Config, *, env: str | None, listener: socket.socket) -> None:
-    rebuilder = Rebuilder(config, env=env)
-    rebuilder.build_all()
-    proxy = create_app(config, env=env)
-    app = LiveReload(proxy, config)
+    with tempfile.TemporaryDirectory(prefix="edgeviews-dev-") as cache_dir:
+        rebuilder = Rebuilder(config, env=env)
+        first = rebuilder.build_all()
+        cache = BytecodeCache(Path(cache_dir))
+        try:
+            if config.package_dir.is_dir():
+                cache.refresh(config.package_dir)
+            proxy = create_app(config, env=env)
+        except EdgeviewsError as error:
+            if first.ok:
+                raise
+            raise EdgeviewsError(
+                f"{error}\nThe first build failed (see above) and there is no earlier build to "
+                "serve: fix the view and run `edgeviews dev` again."
+            ) from None
+        app = LiveReload(proxy, config)
+        await _serve(app, _Session(rebuilder, proxy, app, cache), listener)
+
+
+async def _serve(app: LiveReload, session: _Session, listener: socket.socket) -> None:
     server = _Server(
         uvicorn.Config(
             app,
@@ -100,15 +117,18 @@ async def _serve_and_watch(config: Config, *, env: str | None, listener: socket.
     stop = asyncio.Event()
 
     def request_stop() -> None:
-        if stop.is_set():
-            server.force_exit = True  # a second Ctrl-C: do not wait for open connections
         stop.set()
         server.should_exit = True
         app.broadcaster.close()  # end the event streams, or shutdown would wait on them
 
+    def on_signal() -> None:
+        if stop.is_set():
+            server.force_exit = True  # a second Ctrl-C: do not wait for open connections
+        request_stop()
+
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, request_stop)
+        loop.add_signal_handler(signum, on_signal)
 
     serving = asyncio.ensure_future(server.serve(sockets=[listener]))
     while not server.started and not serving.done():
@@ -117,7 +137,7 @@ async def _serve_and_watch(config: Config, *, env: str | None, listener: socket.
         host, port = listener.getsockname()[:2]
         shown = f"[{host}]" if ":" in host else host
         print(f"serving on http://{shown}:{port}", flush=True)
-        watching = asyncio.ensure_future(_watch_and_swap(rebuilder, proxy, app, stop))
+        watching = asyncio.ensure_future(session.watch(stop))
         await asyncio.wait({serving, watching}, return_when=asyncio.FIRST_COMPLETED)
         request_stop()
         try:
@@ -129,60 +149,80 @@ async def _serve_and_watch(config: Config, *, env: str | None, listener: socket.
     print("stopped", flush=True)
 
 
-async def _watch_and_swap(
-    rebuilder: Rebuilder, proxy: Any, app: LiveReload, stop: asyncio.Event
-) -> None:
-    pending: Config | None = None  # a configuration built but refused by the proxy so far
-    announced: Config | None = None
-    while not stop.is_set():
-        config = rebuilder.config
-        listening = False
-        async for changes in watchfiles.awatch(
-            *watched_paths(config),
-            watch_filter=ProjectFilter(config),
-            debounce=DEBOUNCE_MS,
-            step=STEP_MS,
-            rust_timeout=RUST_TIMEOUT_MS,
-            yield_on_timeout=True,  # the first timeout says the watcher is listening
-            stop_event=stop,
-        ):
-            paths = {Path(path) for _, path in changes}
-            # The build is CPU work: in a thread, so requests keep being served meanwhile.
-            if not listening:
-                listening = True
-                outcome: Rebuild | None = await asyncio.to_thread(rebuilder.catch_up, paths)
-                say_watching(config, announced)
-                announced = config
-            elif paths:
-                outcome = await asyncio.to_thread(rebuilder.apply, paths)
-            else:
-                continue
-            if outcome is not None and outcome.ok and (outcome.views or outcome.config or pending):
-                pending = swap_in(outcome, pending, rebuilder, proxy, app)
-            if config_touched(config, paths):
-                break
+class _Session:
+    """The watcher's half of dev: build on each save, swap good builds into the proxy, tell pages."""
+
+    def __init__(
+        self, rebuilder: Rebuilder, proxy: ProxyApp, app: LiveReload, cache: BytecodeCache
+    ) -> None:
+        self.rebuilder = rebuilder
+        self.proxy = proxy
+        self.app = app
+        self.cache = cache
+        self.refused: Config | None = None  # a configuration built but refused by the proxy so far
+
+    async def watch(self, stop: asyncio.Event) -> None:
+        announced: Config | None = None
+        while not stop.is_set():
+            config = self.rebuilder.config
+            listening = False
+            async for changes in watchfiles.awatch(
+                *watched_paths(config),
+                watch_filter=ProjectFilter(config),
+                debounce=DEBOUNCE_MS,
+                step=STEP_MS,
+                rust_timeout=RUST_TIMEOUT_MS,
+                yield_on_timeout=True,  # the first timeout says the watcher is listening
+                stop_event=stop,
+            ):
+                paths = {Path(path) for _, path in changes}
+                if not listening:
+                    listening = True
+                    await self._round(self.rebuilder.catch_up, paths)
+                    say_watching(config, announced)
+                    announced = config
+                elif paths:
+                    await self._round(self.rebuilder.apply, paths)
+                if config_touched(config, paths):
+                    break
+
+    async def _round(self, build: Callable[[set[Path]], Rebuild | None], paths: set[Path]) -> None:
+        # Building and importing are CPU work: in a thread, so requests are served meanwhile.
+        swapped = await asyncio.to_thread(self._build_and_load, build, paths)
+        if swapped is None:
+            return
+        if swapped.config is not None:
+            self.app.use_config(swapped.config)
+            self.app.views_changed(swapped.views, everything=True)
+        elif swapped.views:
+            self.app.views_changed(swapped.views)
+
+    def _build_and_load(
+        self, build: Callable[[set[Path]], Rebuild | None], paths: set[Path]
+    ) -> Rebuild | None:
+        """Build, and give a good build (and configuration) to the proxy: what is live now,
+        or None when the proxy kept what it had."""
+        outcome = build(paths)
+        if outcome is None or not outcome.ok:
+            return None
+        config = outcome.config or self.refused
+        if config is None and not _used_by_routes(outcome.views, self.rebuilder.config):
+            return None  # the proxy renders only the views its routes use: nothing to swap
+        try:
+            self.cache.refresh(self.rebuilder.config.package_dir)
+            self.proxy.reload(config)
+        except Exception as error:  # the proxy keeps its old snapshot when loading fails
+            what = "configuration" if config is not None else "build"
+            self.rebuilder.report_error(
+                f"the proxy could not load the new {what}: {error}",
+                f"it keeps serving the previous {what}; fix it and save again",
+            )
+            self.refused = config
+            return None
+        self.refused = None
+        return Rebuild(ok=True, views=outcome.views, config=config)
 
 
-def swap_in(
-    outcome: Rebuild, pending: Config | None, rebuilder: Rebuilder, proxy: Any, app: LiveReload
-) -> Config | None:
-    """Give the running proxy the new build (and configuration), then tell the open pages.
-
-    Returns the configuration the proxy refused, to offer it again with the next good build.
-    """
-    config = outcome.config or pending
-    try:
-        proxy.reload(config)
-    except Exception as error:  # the proxy keeps its old snapshot when loading fails
-        what = "configuration" if config is not None else "build"
-        rebuilder.report_error(
-            f"the proxy could not load the new {what}: {error}",
-            f"it keeps serving the previous {what}; fix it and save again",
-        )
-        return config
-    if config is not None:
-        app.use_config(config)
-        app.views_changed(outcome.views, everything=True)
-    elif outcome.views:
-        app.views_changed(outcome.views)
-    return None
+def _used_by_routes(views: tuple[str, ...], config: Config) -> bool:
+    used = {rule.view for route in config.routes for rule in route.rewrite}
+    return not used.isdisjoint(views)
