@@ -694,6 +694,13 @@ MATHML_TEXT_IP = words("mi mo mn ms mtext")
 SVG_HTML_IP = words("foreignobject desc title")
 
 
+UNFINISHED_TAG_STATES = words(
+    "tag_open end_tag_open tag_name before_attribute_name attribute_name after_attribute_name "
+    "before_attribute_value attribute_value_double_quoted attribute_value_single_quoted "
+    "attribute_value_unquoted after_attribute_value_quoted self_closing_start_tag doctype"
+)
+
+
 @dataclass
 class Node:
     namespace: str
@@ -855,7 +862,28 @@ class TreeBuilder:
     def run(self) -> BodyEnd:
         self.tokenizer.run()
         end = self.body_end
-        return BodyEnd(end.start if end else len(self.tokenizer.text), end, self.tags)
+        if end is not None:
+            return BodyEnd(end.start, end, self.tags)
+        return BodyEnd(self.end_of_document(), None, self.tags)
+
+    def end_of_document(self) -> int:
+        """The document's end, or the start of a tag the document ends inside of.
+
+        Appended after `<div title="x`, `</`, `<!-` or `<!doctype`, a snippet would be eaten by the
+        unfinished tag, bogus comment or doctype; before it, the snippet is an element and the
+        unfinished construct is dropped or stays text exactly as it would have. A streaming
+        rewriter still holds those bytes (memory bounded by one tag), so it can do this.
+        """
+        tokenizer = self.tokenizer
+        text = tokenizer.text
+        if tokenizer.state in UNFINISHED_TAG_STATES:
+            return tokenizer.tag_start
+        tail = text[tokenizer.tag_start :]
+        if tokenizer.state == "bogus_comment" and any(
+            opener.startswith(tail.lower()) for opener in ("<!--", "<!doctype", "<![cdata[")
+        ):
+            return tokenizer.tag_start
+        return len(text)
 
 
 def find_body_end(document: bytes) -> BodyEnd:
