@@ -29,32 +29,61 @@ REPO = Path(__file__).resolve().parents[2]
 TIMEOUT = 15.0
 
 
+class Upstream(ThreadingHTTPServer):
+    """The site behind the proxy. `/slow` sends half its page, then waits for `release`."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Page)
+        self.slow_started = threading.Event()
+        self.release = threading.Event()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
 class _Page(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
+    server: Upstream
 
     def do_GET(self) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(PAGE)))
         self.end_headers()
-        self.wfile.write(PAGE)
+        if self.path != "/slow":
+            self.wfile.write(PAGE)
+            return
+        half = PAGE.index(b"<h1>")
+        self.wfile.write(PAGE[:half])
+        self.wfile.flush()
+        self.server.slow_started.set()
+        self.server.release.wait(TIMEOUT)
+        self.wfile.write(PAGE[half:])
 
     def log_message(self, format: str, *args: object) -> None:
         pass
 
 
 @pytest.fixture
-def upstream() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Page)
-    server.daemon_threads = True
+def upstream_server() -> Iterator[Upstream]:
+    server = Upstream()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield server
     finally:
+        server.release.set()
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def upstream(upstream_server: Upstream) -> str:
+    return upstream_server.url
 
 
 def write_config(project: Path, upstream: str, *, greeting: str = "hello", extra: str = "") -> None:
@@ -68,7 +97,7 @@ default_env = "dev"
 GREETING = "{greeting}"
 
 [[routes]]
-match = ["/", "/about"]
+match = ["/", "/about", "/slow"]
 upstream = "{upstream}"
 rewrite = [{{ selector = "body", append = "analytics" }}]
 {extra}
@@ -188,6 +217,31 @@ def test_a_saved_view_is_served_without_a_restart(dev: tuple[Running, str], proj
         assert 'window.snippet = "v1"' not in page
         assert running.process.pid == process_id and running.process.poll() is None
     running.wait_for(r"built: analytics \(1 view\)")
+
+
+def test_a_request_in_flight_finishes_with_the_views_it_started_with(
+    dev: tuple[Running, str], project: Path, upstream_server: Upstream
+) -> None:
+    _, url = dev
+    slow: list[httpx2.Response] = []
+    with httpx2.Client(base_url=url, timeout=TIMEOUT) as client:
+        poll(lambda: client.get("/").text, 'window.snippet = "v1"')
+        fetching = threading.Thread(target=lambda: slow.append(client.get("/slow")))
+        with httpx2.Client(base_url=url, timeout=5) as other:
+            fetching.start()
+            try:
+                assert upstream_server.slow_started.wait(TIMEOUT)
+                (project / "views" / "analytics.html").write_text(
+                    '<script>window.snippet = "v2";</script>\n'
+                )
+                poll(lambda: other.get("/").text, 'window.snippet = "v2"')
+            finally:
+                upstream_server.release.set()
+                fetching.join(TIMEOUT)
+    assert slow[0].status_code == 200
+    assert slow[0].text.startswith(PAGE[: PAGE.index(b"<h1>")].decode())
+    assert 'window.snippet = "v1"' in slow[0].text  # the snapshot it started with
+    assert "<h1>Upstream</h1>" in slow[0].text
 
 
 def test_a_broken_view_keeps_the_last_good_one_until_fixed(
