@@ -47,6 +47,18 @@ def split_by_sizes(data: bytes, sizes: Sequence[int]) -> list[bytes]:
     return chunks
 
 
+def passes_through_untouched(data: bytes) -> bool:
+    """UTF-16/32 as the rewriter sees it: a byte-order mark or a NUL in the first 4 bytes."""
+    return data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]
+
+
+def with_snippet(data: bytes, offset: int) -> bytes:
+    """What the body-end rule must make of `data`, given where the body ends."""
+    if passes_through_untouched(data):
+        return data
+    return data[:offset] + SNIPPET + data[offset:]
+
+
 def run(rewriter: Any, chunks: Iterable[bytes]) -> bytes:
     """Push `chunks` through `rewriter.transform`, checking it yields only bytes."""
     pieces = list(rewriter.transform(iter(list(chunks))))

@@ -20,12 +20,12 @@ import pytest
 
 from tests.conftest import corpus_dir
 from tests.rewriter.conftest import (
-    SNIPPET,
     ErrorLog,
     insert_before_body_end,
     needs_rewriter,
     run,
     split_by_sizes,
+    with_snippet,
 )
 from tests.rewriter.oracle import find_body_end
 
@@ -109,7 +109,7 @@ def test_lolhtml_regression_input(source: str | None, lolhtml_gives_up: bool) ->
         if in_oracle_scope(source):
             offset = find_body_end(data).offset
             inserted = run(insert_before_body_end(errors), chunks)
-            assert inserted == data[:offset] + SNIPPET + data[offset:], f"fed {name}"
+            assert inserted == with_snippet(data, offset), f"fed {name}"
     assert errors.errors == []
 
     if in_oracle_scope(source):
