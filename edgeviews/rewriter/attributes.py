@@ -6,8 +6,8 @@ Values are decoded with the attribute rules of the HTML spec: a named reference 
 
 from __future__ import annotations
 
-import html
 import re
+from html import _invalid_charrefs  # type: ignore[attr-defined]
 from html.entities import html5
 
 from edgeviews.rewriter.grammar import ATTRIBUTE
@@ -16,14 +16,23 @@ _REFERENCE = re.compile(r"&(#[xX][0-9a-fA-F]+;?|#[0-9]+;?|[a-zA-Z][a-zA-Z0-9]*;?
 _LONGEST_ENTITY = max(len(name) for name in html5)
 
 
-def _replace_reference(match: re.Match[str]) -> str:
+def _numeric(body: str) -> str:
+    digits = body[1:].rstrip(";")
+    number = int(digits[1:], 16) if digits[0] in "xX" else int(digits)
+    if number == 0 or number > 0x10FFFF or 0xD800 <= number <= 0xDFFF:
+        return "\ufffd"
+    replacement: str = _invalid_charrefs.get(number, chr(number))  # 0x80-0x9F: windows-1252
+    return replacement
+
+
+def _replace(match: re.Match[str], in_attribute: bool) -> str:
     body = match.group(1)
     if body[0] == "#":
-        return html.unescape(match.group())
+        return _numeric(body)
     for length in range(min(len(body), _LONGEST_ENTITY), 0, -1):
         name = body[:length]
         if name in html5:
-            if not name.endswith(";"):
+            if not name.endswith(";") and in_attribute:
                 following = match.string[match.start() + 1 + length : match.start() + 2 + length]
                 if following == "=" or following.isalnum():
                     return match.group()
@@ -31,12 +40,25 @@ def _replace_reference(match: re.Match[str]) -> str:
     return match.group()
 
 
+def _replace_in_attribute(match: re.Match[str]) -> str:
+    return _replace(match, True)
+
+
+def _replace_in_text(match: re.Match[str]) -> str:
+    return _replace(match, False)
+
+
+def decode_references(text: str, *, in_attribute: bool) -> str:
+    """Decode character references by the tokenizer's rules for attributes or text."""
+    return _REFERENCE.sub(_replace_in_attribute if in_attribute else _replace_in_text, text)
+
+
 def decode_attribute_value(raw: bytes) -> str:
     """The value a browser sees: UTF-8 (undecodable bytes kept), references decoded."""
     text = raw.decode("utf-8", "surrogateescape")
     if "&" not in text:
         return text
-    return _REFERENCE.sub(_replace_reference, text)
+    return decode_references(text, in_attribute=True)
 
 
 def decode_name(raw: bytes) -> str:

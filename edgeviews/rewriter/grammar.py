@@ -127,12 +127,23 @@ def candidate_patterns(
 
 @lru_cache(maxsize=64)
 def end_tag_pattern(name: bytes) -> re.Pattern[bytes]:
-    """Where raw text ends: `</name` followed by whitespace, `/` or `>`."""
+    """Where raw text ends: `</name` followed by whitespace, `/` or `>` (never, nameless)."""
+    if not name:
+        return re.compile(rb"(?!)")
     return re.compile(b"</" + re.escape(name) + rb"(?=[\t\n\f\r />])")
 
 
 # Script data and its escaped states; the pattern starts with a literal `<` where it
 # can, so sre scans for it quickly (a leading group made this 25x slower).
-SCRIPT_DATA = re.compile(rb"<(?:/script(?=[\t\n\f\r />])|!--)")
-SCRIPT_ESCAPED = re.compile(rb"-->|</?script(?=[\t\n\f\r />])")
-SCRIPT_DOUBLE_ESCAPED = re.compile(rb"-->|</script(?=[\t\n\f\r />])")
+@lru_cache(maxsize=16)
+def script_patterns(
+    name: bytes,
+) -> tuple[re.Pattern[bytes], re.Pattern[bytes], re.Pattern[bytes]]:
+    """Searches for script data, escaped and double-escaped states, ending at `</name`."""
+    tail = b"/" + re.escape(name) + rb"(?=[\t\n\f\r />])" if name else rb"(?!)"
+    end = b"<" + tail
+    return (
+        re.compile(b"<(?:" + tail + rb"|!--)"),
+        re.compile(rb"-->|" + end + rb"|<script(?=[\t\n\f\r />])"),
+        re.compile(rb"-->|</script(?=[\t\n\f\r />])"),
+    )

@@ -31,14 +31,12 @@ from edgeviews.rewriter.grammar import (
     OPEN_QUOTED_VALUE,
     RAWTEXT_ELEMENTS,
     RCDATA_ELEMENTS,
-    SCRIPT_DATA,
-    SCRIPT_DOUBLE_ESCAPED,
-    SCRIPT_ESCAPED,
     STATE_SWITCHING,
     TAG,
     TAG_PARTIAL,
     candidate_patterns,
     end_tag_pattern,
+    script_patterns,
 )
 
 DATA, RAWTEXT, SCRIPT, PLAINTEXT, COMMENT, BOGUS, CDATA, PASSTHROUGH = range(8)
@@ -79,6 +77,7 @@ class Scanner:
         self.mode = DATA
         self.script_state = SCRIPT_PLAIN
         self.end_name = b""  # the element whose end tag ends RAWTEXT/RCDATA/script
+        self.rcdata = False  # RAWTEXT mode is really RCDATA (references are decoded)
         self.foreign: list[bytes] = []  # svg/math roots and integration points open
         self.template_depth = 0
         self.track_template = False
@@ -149,9 +148,10 @@ class Scanner:
                 return name
         return b"svg"
 
-    def set_state(self, mode: int, end_name: bytes = b"") -> None:
+    def set_state(self, mode: int, end_name: bytes = b"", rcdata: bool = False) -> None:
         """Start in another tokenizer state (the html5lib tests' initial states)."""
         self.mode = mode
+        self.rcdata = rcdata
         self.end_name = end_name
         self.script_state = SCRIPT_PLAIN
 
@@ -385,28 +385,35 @@ class Scanner:
 
             if mode == SCRIPT:
                 state = self.script_state
+                script_data, script_escaped, script_double = script_patterns(self.end_name)
                 if state == SCRIPT_PLAIN:
-                    found = SCRIPT_DATA.search(low, pos)
+                    found = script_data.search(low, pos)
                     if found is not None and low[found.start() + 1] == 33:
                         self.script_state = SCRIPT_ESC
+                        if self.text_events:
+                            emit = self._text(buf, emit, pos, found.start() + 2, False, True)
                         pos = found.start() + 2
                         continue
                 elif state == SCRIPT_ESC:
-                    found = SCRIPT_ESCAPED.search(low, pos)
+                    found = script_escaped.search(low, pos)
                     if found is not None and low[found.start() + 1] != 47:
                         self.script_state = (
                             SCRIPT_PLAIN if low[found.start()] == 45 else SCRIPT_DOUBLE
                         )
+                        if self.text_events:
+                            emit = self._text(buf, emit, pos, found.end(), False, True)
                         pos = found.end()
                         continue
                 else:
-                    found = SCRIPT_DOUBLE_ESCAPED.search(low, pos)
+                    found = script_double.search(low, pos)
                     if found is not None:
                         self.script_state = SCRIPT_PLAIN if low[found.start()] == 45 else SCRIPT_ESC
+                        if self.text_events:
+                            emit = self._text(buf, emit, pos, found.end(), False, True)
                         pos = found.end()
                         continue
                 if found is None:
-                    hold = max(pos, n - 8) if not final else n
+                    hold = max(pos, n - max(8, len(self.end_name) + 2)) if not final else n
                     if self.text_events and hold > pos:
                         emit = self._text(buf, emit, pos, hold, False, True)
                     pos = hold
@@ -438,8 +445,12 @@ class Scanner:
                 if found is None:
                     keep = 0 if mode == BOGUS else 3
                     hold = max(pos, n - keep) if not final else n
+                    if mode == CDATA and self.text_events and hold > pos:
+                        emit = self._text(buf, emit, pos, hold, False, True)
                     pos = hold
                     break
+                if mode == CDATA and self.text_events and found.start() > pos:
+                    emit = self._text(buf, emit, pos, found.start(), True, True)
                 self.mode = DATA
                 pos = found.end()
                 continue
@@ -451,6 +462,8 @@ class Scanner:
             break
 
         if final:
+            if self.text_events and hold < n and buf[hold:] in (b"<", b"</"):
+                emit = self._text(buf, emit, hold, n, True, False)  # text, not a tag
             insertion = self.on_end_of_document()
             self._flush(buf, emit, hold)
             if insertion:
@@ -559,6 +572,7 @@ class Scanner:
                 if name == b"noscript" and not self.scripting:
                     return
                 self.mode = RAWTEXT
+                self.rcdata = name in RCDATA_ELEMENTS
                 self.end_name = name
             elif name == b"plaintext":
                 self.mode = PLAINTEXT
