@@ -143,6 +143,7 @@ LINKS = [
     b"<link rel=icon href=x/>",
     b"<link href=e rel='icon' href=dup>",
     b'<link rel="icon"title="\xe9">',
+    b'<link rel="SHORTCUT ICON" href="/favicon.ico" />',
 ]
 
 documents = st.lists(
@@ -215,6 +216,8 @@ def test_one_rewriter_serves_many_documents(pages: list[bytes]) -> None:
 # -- the attribute rule the proxy uses for favicons ----------------------------------------
 
 NEW_HREF = "/edgeviews/favicon.ico"
+CSS_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 SERIALIZER_ENTITIES = re.compile(r"&(quot|amp|#39|#x27|apos|lt|gt);")
 
 
@@ -227,8 +230,11 @@ def attribute_values(tag: Tag) -> dict[str, str]:
 
 
 def is_icon_link(tag: Tag) -> bool:
+    """`link[rel~=icon]`: HTML compares `rel` values ASCII case-insensitively in selectors."""
     rel = tag.attribute_dict().get("rel")
-    return tag.kind == "start" and tag.name == "link" and rel is not None and "icon" in rel.split()
+    if tag.kind != "start" or tag.name != "link" or rel is None:
+        return False
+    return "icon" in CSS_WHITESPACE.split(rel.translate(ASCII_LOWER))
 
 
 @needs_rewriter
