@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import sys
 import time
 import types
@@ -134,6 +135,16 @@ def build_project(
     target = config.package_dir
     previous = read_manifest(target)
     plan = plan_build(config, env=env, previous=previous)
+    if previous is not None and _up_to_date(previous, plan, target):
+        return BuildResult(
+            out=target,
+            env=env,
+            compiled=(),
+            skipped=tuple(previous.views),
+            removed=(),
+            seconds=time.perf_counter() - started,
+            manifest=previous,
+        )
     compiled: list[str] = []
     skipped: list[str] = []
     entries: dict[str, ViewEntry] = {}
@@ -197,6 +208,27 @@ def build_project(
         seconds=time.perf_counter() - started,
         manifest=manifest,
     )
+
+
+def _up_to_date(previous: Manifest, plan: BuildPlan, target: Path) -> bool:
+    """Nothing to do: same env, compiler, templates and view keys, and every file in place."""
+    if previous.env != plan.env or previous.compiler != compiler_fingerprint():
+        return False
+    if (
+        previous.views.keys() != plan.views.keys()
+        or previous.templates.keys() != plan.templates.keys()
+    ):
+        return False
+    if any(
+        previous.templates[name].get("hash") != template.hash
+        or previous.templates[name].get("options") != plan.options_hash
+        for name, template in plan.templates.items()
+    ):
+        return False
+    if any(previous.views[name].key != view.key for name, view in plan.views.items()):
+        return False
+    expected = ["__init__.py", f"{RUNTIME_MODULE}.py", *(f"{name}.py" for name in plan.views)]
+    return all(os.path.exists(f"{target}{os.sep}{name}") for name in expected)
 
 
 @functools.cache
@@ -337,11 +369,21 @@ def _template_infos(
         if info is None:
             info = _info_from_json(stored.get(name), template.hash, options_hash)
         if info is None:
-            environment = environment or parser_environment(options)
+            environment = environment or _parser_environment(options, options_hash)
             info = parse_template(template, environment)
         _info_cache[cache_key] = info
         infos[name] = info
     return infos
+
+
+_parsers: dict[str, jinja2.Environment] = {}
+
+
+def _parser_environment(options: Mapping[str, Any], options_hash: str) -> jinja2.Environment:
+    """One Jinja parser per set of options for the life of the process (watch mode)."""
+    if options_hash not in _parsers:
+        _parsers[options_hash] = parser_environment(options)
+    return _parsers[options_hash]
 
 
 def _info_json(info: TemplateInfo, content_hash: str, options_hash: str) -> dict[str, Any]:

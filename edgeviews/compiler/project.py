@@ -77,10 +77,11 @@ def find_templates(views: Path) -> dict[str, Template]:
         )
     found: dict[str, Template] = {}
     exported: dict[str, str] = {}
-    for path in sorted(_walk(views)):
-        name = path.relative_to(views).as_posix()
+    for name in sorted(_walk(str(views), "")):
+        path = views / name
         try:
-            data = path.read_bytes()
+            with open(f"{views}{os.sep}{name}", "rb") as file:
+                data = file.read()
             source = data.decode("utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise ViewError(path, None, f"cannot read as UTF-8 text: {error}") from None
@@ -93,18 +94,19 @@ def find_templates(views: Path) -> dict[str, Template]:
     return found
 
 
-def _walk(folder: Path) -> list[Path]:
-    """Template files below `folder`; hidden files and folders (editor swap files) are skipped."""
-    paths: list[Path] = []
+def _walk(folder: str, prefix: str) -> list[str]:
+    """Template names below `folder` ("a/b.html"); hidden files and folders (editor swap
+    files) are skipped. Plain strings: this runs on every rebuild, for every file."""
+    names: list[str] = []
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.name.startswith(".") or entry.name == "__pycache__":
                 continue
             if entry.is_dir():
-                paths.extend(_walk(Path(entry.path)))
+                names.extend(_walk(entry.path, f"{prefix}{entry.name}/"))
             elif entry.name.endswith(TEMPLATE_SUFFIXES):
-                paths.append(Path(entry.path))
-    return paths
+                names.append(prefix + entry.name)
+    return names
 
 
 def _check_export(export: str, name: str, views: Path, exported: dict[str, str]) -> None:

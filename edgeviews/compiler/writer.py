@@ -14,6 +14,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -32,19 +33,22 @@ class Staging:
         target.parent.mkdir(parents=True, exist_ok=True)
         _remove_leftovers(target)
         self.path = Path(tempfile.mkdtemp(prefix=f".{target.name}-build-", dir=target.parent))
+        self._prefix = f"{self.path}{os.sep}"
 
     def write_text(self, name: str, text: str) -> None:
-        (self.path / name).write_text(text, encoding="utf-8")
+        with open(self._prefix + name, "w", encoding="utf-8") as file:
+            file.write(text)
 
     def reuse(self, name: str, previous: Path) -> bool:
         """Take `name` unchanged from the previous output (a hard link: no bytes copied)."""
+        source, destination = f"{previous}{os.sep}{name}", self._prefix + name
         try:
-            os.link(previous / name, self.path / name)
+            os.link(source, destination)
         except FileNotFoundError:
             return False
         except OSError:
             try:
-                shutil.copy2(previous / name, self.path / name)
+                shutil.copy2(source, destination)
             except OSError:
                 return False
         return True
@@ -55,14 +59,14 @@ class Staging:
         if not self.target.exists():
             os.replace(self.path, self.target)
             return
-        if _exchange(self.path, self.target):
-            shutil.rmtree(self.path, ignore_errors=True)
-            return
         old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}-old-", dir=self.target.parent))
-        os.rmdir(old)
-        os.replace(self.target, old)
-        os.replace(self.path, self.target)
-        shutil.rmtree(old, ignore_errors=True)
+        if _exchange(self.path, self.target):
+            os.replace(self.path, old)  # the old output, now at the staging path: rename it
+        else:
+            os.rmdir(old)
+            os.replace(self.target, old)
+            os.replace(self.path, self.target)
+        _remove_soon(old)
 
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
@@ -87,6 +91,17 @@ def _renameat2() -> Any:
         return ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
         return None
+
+
+def _remove_soon(folder: Path) -> None:
+    """Delete the old output off the build's clock: a rebuild in watch mode returns at once.
+
+    A non-daemon thread, so the command waits for it at exit; what an interrupted deletion
+    leaves (named `-old-`) the next build removes.
+    """
+    threading.Thread(
+        target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, name="edgeviews-rm"
+    ).start()
 
 
 def _remove_leftovers(target: Path) -> None:
