@@ -542,13 +542,14 @@ trusted_proxies = ["127.0.0.2"]
 
 
 class ProxyProcess:
-    """`python -m edgeviews.proxy.serve` on an ephemeral port, in its own process group."""
+    """`edgeviews serve` (run as `python -m edgeviews serve`) on an ephemeral port, own process group."""
 
     def __init__(self, config: Path, *, env: str | None = None, workers: int = 1) -> None:
         command = [
             sys.executable,
             "-m",
-            "edgeviews.proxy.serve",
+            "edgeviews",
+            "serve",
             "--config",
             str(config),
             "--port",
@@ -573,9 +574,25 @@ class ProxyProcess:
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
-        if not self._started.wait(20):
+        if not self._started.wait(20) or not self._healthy(10):
             self.stop()
             raise RuntimeError("the proxy did not start:\n" + self.log())
+
+    def _healthy(self, timeout: float) -> bool:
+        """Poll the health endpoint: with several workers the port is bound before they serve."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                    sock.sendall(
+                        b"GET /_edgeviews/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    )
+                    if sock.recv(12).startswith(b"HTTP/1.1 200"):
+                        return True
+            except OSError:
+                pass
+            time.sleep(0.05)
+        return False
 
     @property
     def url(self) -> str:

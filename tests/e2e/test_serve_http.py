@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import socket
+from pathlib import Path
 
 import httpx2
 import pytest
@@ -256,3 +257,15 @@ def test_request_body_streams_upstream(client: httpx2.Client) -> None:
     data = json.loads(response.content)
     assert data["body_len"] == len(body)
     assert data["method"] == "POST"
+
+
+def test_several_workers(proxy_project: Path) -> None:
+    process = ProxyProcess(proxy_project, workers=2, env="other")
+    try:
+        with httpx2.Client(base_url=process.url, timeout=5) as client:
+            for _ in range(4):
+                assert (
+                    "G-OTHER" in client.get("/t/site", headers={"Accept-Encoding": "identity"}).text
+                )
+    finally:
+        process.stop()
