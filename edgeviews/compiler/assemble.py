@@ -61,17 +61,27 @@ def compile_source(
     order = [name]
     pending = [name]
     include_all = False
+    broken: dict[str, TemplateSyntaxError] = {}
     while pending:
         current = pending.pop()
         refs, dynamic = referenced_names(trees[current])
+        static_refs = set(refs)
         if dynamic and not include_all:
             include_all = True
             refs |= set(templates)
         for ref in sorted(refs):
             if ref in trees or ref not in templates:
                 continue
-            trees[ref] = parse_template(env, templates[ref], ref)
             order.append(ref)
+            try:
+                trees[ref] = parse_template(env, templates[ref], ref)
+            except TemplateSyntaxError as error:
+                # A template named in the source must parse; one only reachable through a
+                # variable name fails when loaded, as in jinja2.
+                if ref in static_refs:
+                    raise
+                broken[ref] = error
+                continue
             pending.append(ref)
     template_ids = {template_name: index for index, template_name in enumerate(order)}
     unit = Unit(env, template_ids, globals_)
@@ -86,8 +96,15 @@ def compile_source(
     for template_name in order:
         index = template_ids[template_name]
         generator = CodeGenerator(unit, template_name, f"t{index}_")
-        generator.generate_template(trees[template_name])
-        code = generator.source()
+        if template_name in broken:
+            error = broken[template_name]
+            code = (
+                f"def t{index}_root(ctx, out, blocks, exp):\n"
+                f"    raise TemplateSyntaxError({error.message!r}, {error.lineno!r}, {template_name!r})"
+            )
+        else:
+            generator.generate_template(trees[template_name])
+            code = generator.source()
         parts.append(f"# template {template_name!r}\n" + code.lstrip("\n"))
         line_maps.append((len(parts) - 1, template_name, generator.line_map))
         blocks = ", ".join(f"{block!r}: t{index}_block_{block}" for block in generator.blocks)

@@ -385,7 +385,7 @@ class CodeGenerator(NodeVisitor):
             if template.value in self.unit.template_ids:
                 self.write(self.template_ref(template.value))
                 return
-        self.write(f"{func_name}(")
+        self.write(f"{func_name}(TEMPLATES, ")
         self.visit(template, frame)
         self.write(")")
 
@@ -796,24 +796,37 @@ class CodeGenerator(NodeVisitor):
         self.blockvisit(node.body, scope_frame)
         self.leave_frame(scope_frame)
 
-    def visit_ScopedEvalContextModifier(
-        self, node: nodes.ScopedEvalContextModifier, frame: Frame
-    ) -> None:
+    def visit_ScopedEvalContextModifier(self, node: nodes.ScopedEvalContextModifier, frame: Frame) -> None:
+        values = {}
+        dynamic = None
+        for keyword in node.options:
+            try:
+                values[keyword.key] = keyword.value.as_const(frame.eval_ctx)
+            except nodes.Impossible:
+                dynamic = keyword
+        if dynamic is not None:
+            # The mode is known only at run time: compile the body for both modes.
+            self.writeline("if ", node)
+            self.visit(dynamic.value, frame)
+            self.write(":")
+            for mode in (True, False):
+                if not mode:
+                    self.writeline("else:")
+                self.indent()
+                saved_ctx = frame.eval_ctx.save()
+                for key, value in values.items():
+                    setattr(frame.eval_ctx, key, value)
+                setattr(frame.eval_ctx, dynamic.key, mode)
+                self.blockvisit(node.body, frame)
+                frame.eval_ctx.revert(saved_ctx)
+                self.outdent()
+            return
         saved_ctx = frame.eval_ctx.save()
-        self.visit_EvalContextModifier(node, frame)
+        for key, value in values.items():
+            setattr(frame.eval_ctx, key, value)
         for child in node.body:
             self.visit(child, frame)
         frame.eval_ctx.revert(saved_ctx)
-
-    def visit_EvalContextModifier(self, node: nodes.EvalContextModifier, frame: Frame) -> None:
-        for keyword in node.options:
-            try:
-                val = keyword.value.as_const(frame.eval_ctx)
-            except nodes.Impossible:
-                self.fail(
-                    "autoescape needs a constant value (true or false) to be compiled", node.lineno
-                )
-            setattr(frame.eval_ctx, keyword.key, val)
 
     # -- expressions
 

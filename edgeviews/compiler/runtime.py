@@ -44,6 +44,18 @@ class FilterArgumentError(TemplateRuntimeError):
     __module__ = "jinja2.exceptions"
 
 
+class TemplateSyntaxError(TemplateError):
+    """A template reached only at run time does not parse (jinja2.TemplateSyntaxError)."""
+
+    __module__ = "jinja2.exceptions"
+
+    def __init__(self, message: str, lineno: int, name: str | None = None) -> None:
+        super().__init__(message)
+        self.lineno = lineno
+        self.name = name
+        self.filename = name
+
+
 class TemplateNotFound(OSError, LookupError, TemplateError):
     """A template named at run time is not among the compiled ones (jinja2.TemplateNotFound)."""
 
@@ -858,14 +870,15 @@ def generate_lorem_ipsum(n: int = 5, html: bool = True, min: int = 20, max: int 
     return Markup("\n".join(f"<p>{escape(x)}</p>" for x in result))
 
 
-def add_template_note(
-    error: BaseException, lines: dict[int, tuple[str, int]], code_name: str
-) -> None:
-    """Attach the template name and line of the innermost generated frame to a render error."""
+def add_template_note(error: BaseException, lines: dict[int, tuple[str, int]], module: dict[str, Any]) -> None:
+    """Attach the template name and line of the innermost generated frame to a render error.
+
+    ``lines`` maps the first generated line of each template statement to (template, line).
+    """
     tb = error.__traceback__
     where = None
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename == code_name:
+        if tb.tb_frame.f_globals is module:
             lineno = tb.tb_lineno
             best = None
             for py_line in lines:
@@ -874,9 +887,5 @@ def add_template_note(
             if best is not None:
                 where = lines[best]
         tb = tb.tb_next
-    if where is not None and not getattr(error, "_edgeviews_noted", False):
+    if where is not None:
         error.add_note(f'  File "{where[0]}", line {where[1]}, in template')
-        try:
-            error._edgeviews_noted = True  # type: ignore[attr-defined]
-        except AttributeError:
-            pass

@@ -46,7 +46,7 @@ def get_template(templates: dict[Any, CompiledTemplate], name: Any) -> CompiledT
         name._fail_with_undefined_error()
     try:
         return templates[name]
-    except (KeyError, TypeError):
+    except KeyError:
         raise TemplateNotFound(name) from None
 
 
