@@ -178,18 +178,26 @@ def verify(
     return found if with_icon_rule else found | {"not byte-exact": inexact}
 
 
-def measure(engine: Engine, pages: list[tuple[str, list[bytes], bytes]], rounds: int) -> float:
-    """Median MB/s over `rounds` passes through every page, starting at a different page."""
+def measure(
+    engines: dict[str, Engine], pages: list[tuple[str, list[bytes], bytes]], rounds: int
+) -> dict[str, float]:
+    """Median MB/s per engine over `rounds` passes through every page.
+
+    Engines take turns within each round (so a load change on a shared machine hits all of
+    them alike), each round starts at a different page, and the clock is this process's CPU
+    time: every engine runs on this one thread, and other processes' load stays out of it.
+    """
     total = sum(len(data) for _, _, data in pages)
-    rates = []
+    rates: dict[str, list[float]] = {name: [] for name in engines}
     for round_index in range(rounds):
         start = (round_index * len(pages)) // max(rounds, 1)
         order = pages[start:] + pages[:start]
-        began = time.perf_counter()
-        for _name, chunks, _data in order:
-            engine(chunks)
-        rates.append(total / (time.perf_counter() - began) / 1e6)
-    return statistics.median(rates)
+        for name, engine in engines.items():
+            began = time.process_time()
+            for _name, chunks, _data in order:
+                engine(chunks)
+            rates[name].append(total / (time.process_time() - began) / 1e6)
+    return {name: statistics.median(values) for name, values in rates.items()}
 
 
 def machine() -> str:
@@ -234,15 +242,17 @@ def main() -> None:
     results: dict[str, dict[str, float | None]] = {name: {} for name in ENGINES}
     checks: dict[str, dict[str, dict[str, int]]] = {name: {} for name in ENGINES}
     for job, with_icon in jobs.items():
+        engines: dict[str, Engine] = {}
         for name, factory in ENGINES.items():
             try:
-                engine = factory(with_icon)
+                engines[name] = factory(with_icon)
             except ImportError as error:
                 print(f"{name}: not available ({error})")
                 results[name][job] = None
                 continue
-            checks[name][job] = verify(engine, pages, with_icon)
-            results[name][job] = measure(engine, pages, args.rounds)
+            checks[name][job] = verify(engines[name], pages, with_icon)
+        for name, rate in measure(engines, pages, args.rounds).items():
+            results[name][job] = rate
 
     print()
     header = f"{'engine':<15}" + "".join(f"{job + ' MB/s':>24}{'vs lol-html':>13}" for job in jobs)
