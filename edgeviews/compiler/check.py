@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -218,6 +219,7 @@ def _check_env_keys(plan: BuildPlan, values: dict[str, Any], env: str | None) ->
     label = f"[env.{env}]" if env else "the empty environment"
     for export, view in plan.views.items():
         for key in sorted(view.env.required - set(values)):
+            file, line = _first_read(plan, (view.template.name, *view.deps), key)
             problems.append(
                 Problem(
                     "missing-env-key",
@@ -225,10 +227,25 @@ def _check_env_keys(plan: BuildPlan, values: dict[str, Any], env: str | None) ->
                     f"add {key} = ... to {label}",
                     view=export,
                     env=env,
-                    file=display_path(view.template.path),
+                    file=file,
+                    line=line,
                 )
             )
     return problems
+
+
+def _first_read(plan: BuildPlan, names: Sequence[str], key: str) -> tuple[str, int | None]:
+    """Where `env.KEY` (or `env["KEY"]`) is first read: the view itself, else its partials."""
+    pattern = re.compile(
+        rf"""\benv\s*(?:\.\s*{re.escape(key)}\b|\[\s*["']{re.escape(key)}["']\s*\])"""
+    )
+    for name in names:
+        template = plan.templates[name]
+        found = pattern.search(template.source)
+        if found:
+            line = template.source.count("\n", 0, found.start()) + 1
+            return display_path(template.path), line
+    return display_path(plan.templates[names[0]].path), None
 
 
 def _check_renders(

@@ -54,6 +54,7 @@ def test_environment_missing_a_key_fails(tmp_path: Path) -> None:
     done = run_edgeviews(tmp_path, "check")
     assert done.returncode == 1
     assert (
+        "views/_macros.html:1: missing-env-key: "
         "chat_widget reads env.INTERCOM_APP_ID, which [env.test] does not define; "
         "add INTERCOM_APP_ID = ... to [env.test] (env: test)"
     ) in done.stdout
@@ -116,7 +117,7 @@ def test_json_and_markdown_reports(built: Path) -> None:
     rows = [line for line in lines[4:] if line.startswith("| `")]
     assert lines[0] == f"### ❌ edgeviews check found {len(rows)} problems"
     assert lines[2] == "| | file | view | env | problem |"
-    assert "| `missing-env-key` | `views/broken.html` | `broken` | test |" in done.stdout
+    assert "| `missing-env-key` | `views/broken.html:1` | `broken` | test |" in done.stdout
     assert "| `unbalanced` | `views/broken.html` | `broken` | production, test |" in done.stdout
 
 
