@@ -176,7 +176,13 @@ async def _forward(
         try:
             response = await client.send(request, stream=True)
         except httpx2.HTTPError as error:
+            if isinstance(error.__cause__ or error.__context__, ClientGone):
+                exchange.outcome = "client-gone"
+                return
             await _answer_upstream_failure(send, error, exchange, url, head)
+            return
+        except ClientGone:
+            exchange.outcome = "client-gone"  # left while its request body was being sent
             return
         if (
             response.status_code == 206

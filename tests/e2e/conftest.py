@@ -544,8 +544,17 @@ trusted_proxies = ["127.0.0.2"]
 class ProxyProcess:
     """`edgeviews serve` (run as `python -m edgeviews serve`) on an ephemeral port, own process group."""
 
-    def __init__(self, config: Path, *, env: str | None = None, workers: int = 1) -> None:
-        command = [
+    def __init__(
+        self,
+        config: Path,
+        *,
+        env: str | None = None,
+        workers: int = 1,
+        command: list[str] | None = None,
+        environ: dict[str, str] | None = None,
+    ) -> None:
+        """`command` replaces `edgeviews serve` (e.g. plain uvicorn); it must bind port 0."""
+        default = [
             sys.executable,
             "-m",
             "edgeviews",
@@ -556,20 +565,25 @@ class ProxyProcess:
             "0",
         ]
         if env:
-            command += ["--env", env]
+            default += ["--env", env]
         if workers > 1:
-            command += ["--workers", str(workers)]
+            default += ["--workers", str(workers)]
         self.lines: list[str] = []
         self._started = threading.Event()
         self.port = 0
-        environ = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
+        full_environ = {
+            **os.environ,
+            "PYTHONPATH": str(REPO),
+            "PYTHONUNBUFFERED": "1",
+            **(environ or {}),
+        }
         self.process = subprocess.Popen(
-            command,
+            command or default,
             cwd=config.parent,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            env=environ,
+            env=full_environ,
             start_new_session=True,
         )
         self._reader = threading.Thread(target=self._read, daemon=True)

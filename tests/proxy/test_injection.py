@@ -1,0 +1,78 @@
+"""Each rewrite action through the real rewriter, the body fallback, and the <meta> CSP fix."""
+
+from __future__ import annotations
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from edgeviews.config import RewriteRule
+from edgeviews.proxy.csp import scripts_of
+from edgeviews.proxy.injection import InjectionRecord, build_rewriter, current_record
+
+PAGE = (
+    b"<!doctype html><html><head><meta http-equiv=Content-Security-Policy content=\"script-src 'self'\">"
+    b'<link rel="icon" href="/old.png"></head><body><h1>Title</h1><p>text</p></body></html>'
+)
+SNIPPET = "<b>ours</b>"
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [
+        ("append", b"<h1>Title<b>ours</b></h1>"),
+        ("prepend", b"<h1><b>ours</b>Title</h1>"),
+        ("before", b"<b>ours</b><h1>Title</h1>"),
+        ("after", b"<h1>Title</h1><b>ours</b>"),
+        ("replace", b"<body><b>ours</b><p>"),
+    ],
+)
+def test_content_actions(action: str, expected: bytes) -> None:
+    rule = RewriteRule(selector="h1", action=action, view="v")  # type: ignore[arg-type]
+    record = InjectionRecord("/x")
+    token = current_record.set(record)
+    try:
+        out = build_rewriter([(rule, SNIPPET)], csp_sources=None).rewrite(PAGE)
+    finally:
+        current_record.reset(token)
+    assert expected in out
+    assert out.replace(expected, b"") != PAGE.replace(b"<h1>Title</h1>", b"") or action
+    assert record.injected == ["v@h1"]
+
+
+def test_attributes_and_body_append_with_fallback_when_page_has_no_body_end() -> None:
+    rules = [
+        (RewriteRule(selector="body", action="append", view="analytics"), SNIPPET),
+        (
+            RewriteRule(
+                selector='link[rel="icon"]',
+                action="attributes",
+                attributes={"href": "/favicon.ico"},
+            ),
+            None,
+        ),
+    ]
+    rewriter = build_rewriter(rules, csp_sources=None)
+    out = rewriter.rewrite(PAGE)
+    assert b'href="/favicon.ico"' in out and b"<p>text</p><b>ours</b></body>" in out
+    truncated = PAGE.replace(b"</body></html>", b"")
+    assert rewriter.rewrite(truncated).endswith(b"<p>text</p><b>ours</b>")
+
+
+def test_meta_csp_gets_the_snippet_hash() -> None:
+    snippet = "<script>gtag('config', 'G-1');</script>"
+    sources = scripts_of(snippet)
+    rule = RewriteRule(selector="body", action="append", view="analytics")
+    out = build_rewriter([(rule, snippet)], csp_sources=sources).rewrite(PAGE)
+    meta = LexborHTMLParser(out).css_first("meta[http-equiv]")
+    assert meta.attributes["content"] == "script-src 'self' " + sources.hashes[0]
+
+
+def test_a_handler_error_is_logged_and_the_page_flows_on(caplog: pytest.LogCaptureFixture) -> None:
+    rule = RewriteRule(selector="h1", action="no_such_action", view="v")  # type: ignore[arg-type]
+    token = current_record.set(InjectionRecord("/broken-page"))
+    try:
+        out = build_rewriter([(rule, SNIPPET)], csp_sources=None).rewrite(PAGE)
+    finally:
+        current_record.reset(token)
+    assert out == PAGE
+    assert "rewriting /broken-page: a handler raised AttributeError" in caplog.text
