@@ -13,6 +13,7 @@ import contextlib
 import signal
 import socket
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -89,9 +90,10 @@ async def _serve_and_watch(config: Config, *, env: str | None, listener: socket.
         first = rebuilder.build_all()
         cache = BytecodeCache(Path(cache_dir))
         try:
-            if config.package_dir.is_dir():
-                cache.refresh(config.package_dir)
-            proxy = create_app(config, env=env)
+            with cache.installed():
+                if config.package_dir.is_dir():
+                    cache.refresh(config.package_dir)
+                proxy = create_app(config, env=env)
         except EdgeviewsError as error:
             if first.ok:
                 raise
@@ -160,6 +162,7 @@ class _Session:
         self.app = app
         self.cache = cache
         self.refused: Config | None = None  # a configuration built but refused by the proxy so far
+        self.reload_seconds = 0.0
 
     async def watch(self, stop: asyncio.Event) -> None:
         announced: Config | None = None
@@ -188,14 +191,22 @@ class _Session:
 
     async def _round(self, build: Callable[[set[Path]], Rebuild | None], paths: set[Path]) -> None:
         # Building and importing are CPU work: in a thread, so requests are served meanwhile.
+        started = time.perf_counter()
         swapped = await asyncio.to_thread(self._build_and_load, build, paths)
         if swapped is None:
             return
         if swapped.config is not None:
             self.app.use_config(swapped.config)
             self.app.views_changed(swapped.views, everything=True)
-        elif swapped.views:
+        else:
             self.app.views_changed(swapped.views)
+        pages = self.app.broadcaster.listeners
+        self.rebuilder.say(
+            "live",
+            f"in the proxy {_milliseconds(time.perf_counter() - started)} after the save "
+            f"(reload {_milliseconds(self.reload_seconds)}); "
+            f"{pages} open page{'' if pages == 1 else 's'} told",
+        )
 
     def _build_and_load(
         self, build: Callable[[set[Path]], Rebuild | None], paths: set[Path]
@@ -208,9 +219,11 @@ class _Session:
         config = outcome.config or self.refused
         if config is None and not _used_by_routes(outcome.views, self.rebuilder.config):
             return None  # the proxy renders only the views its routes use: nothing to swap
+        started = time.perf_counter()
         try:
-            self.cache.refresh(self.rebuilder.config.package_dir)
-            self.proxy.reload(config)
+            with self.cache.installed():  # only while the views are imported
+                self.cache.refresh(self.rebuilder.config.package_dir)
+                self.proxy.reload(config)
         except Exception as error:  # the proxy keeps its old snapshot when loading fails
             what = "configuration" if config is not None else "build"
             self.rebuilder.report_error(
@@ -220,7 +233,12 @@ class _Session:
             self.refused = config
             return None
         self.refused = None
+        self.reload_seconds = time.perf_counter() - started
         return Rebuild(ok=True, views=outcome.views, config=config)
+
+
+def _milliseconds(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
 
 
 def _used_by_routes(views: tuple[str, ...], config: Config) -> bool:

@@ -81,14 +81,14 @@ class Rebuilder:
         try:
             config = load_config(source, cwd=self.config.root)
         except EdgeviewsError as error:
-            self._say("error", str(error))
-            self._say_more("the previous configuration stays in force; fix the file and save it")
+            self.say("error", str(error))
+            self.say_more("the previous configuration stays in force; fix the file and save it")
             return
         if config == self.config:
             return
         self.config = config
         self._config_unbuilt = True
-        self._say("config", f"{self._shown(source)} changed: rebuilding everything")
+        self.say("config", f"{self._shown(source)} changed: rebuilding everything")
 
     def _build(self, changed: set[Path] | None, *, quiet: bool = False) -> Rebuild:
         """One build; `quiet` leaves out "nothing to recompile" and an error already on screen."""
@@ -100,7 +100,7 @@ class Rebuilder:
             self._last_error = str(error)
             return Rebuild(ok=False)
         except Exception:  # a bug in the build: say so, keep the session and the last good build
-            self._say("error", "the build crashed (a bug in edgeviews; please report it):")
+            self.say("error", "the build crashed (a bug in edgeviews; please report it):")
             self._out.write(traceback.format_exc())
             self._out.flush()
             return Rebuild(ok=False)
@@ -110,22 +110,22 @@ class Rebuilder:
         self._config_unbuilt = False
         views = recompiled_views(result)
         if views or not quiet:
-            self._say("built", describe_build(views, result.seconds))
+            self.say("built", describe_build(views, result.seconds))
         return Rebuild(ok=True, views=views, config=config)
 
     def report_error(self, text: str, hint: str) -> None:
         """An error line and what to do, in the same shape as build errors."""
-        self._say("error", text)
-        self._say_more(hint)
+        self.say("error", text)
+        self.say_more(hint)
 
     def _report_error(self, error: EdgeviewsError) -> None:
         text = str(error)
-        self._say("error", text)
+        self.say("error", text)
         if "\n" not in text:
             line = offending_line(error, self.config)
             if line is not None:
-                self._say_more(line)
-        self._say_more("the last good build stays in place; fix the file and save it again")
+                self.say_more(line)
+        self.say_more("the last good build stays in place; fix the file and save it again")
 
     def _shown(self, path: Path) -> str:
         try:
@@ -133,7 +133,8 @@ class Rebuilder:
         except ValueError:
             return str(path)
 
-    def _say(self, kind: str, text: str) -> None:
+    def say(self, kind: str, text: str) -> None:
+        """`12:00:01 kind: text`, the shape of every line watch mode prints."""
         label = f"{kind}:"
         if self._colour:
             colour = {"error": "31", "built": "32"}.get(kind, "36")
@@ -141,7 +142,8 @@ class Rebuilder:
         self._out.write(f"{time.strftime('%H:%M:%S')} {label} {text}\n")
         self._out.flush()
 
-    def _say_more(self, text: str) -> None:
+    def say_more(self, text: str) -> None:
+        """A follow-up line under the last one (the offending line, what to do)."""
         self._out.write(f"         {text}\n")
         self._out.flush()
 

@@ -1,4 +1,4 @@
-"""The dev server's bytecode cache: a rebuild compiles only changed modules, and never serves stale code."""
+"""The dev server's bytecode cache: a rebuild compiles only new module files, never serves stale code."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import os
 import shutil
 import sys
 from pathlib import Path
+
+import pytest
 
 from edgeviews.bytecode_cache import BytecodeCache
 
@@ -28,6 +30,7 @@ def swap_in_new_build(package: Path, changes: dict[str, str]) -> None:
 
 
 def load(package: Path, module: str) -> object:
+    """Import `module` of the package by path under a fresh name, as the proxy does."""
     name = f"_cached_views_{next(_fresh)}"
     spec = importlib.util.spec_from_file_location(
         name, package / "__init__.py", submodule_search_locations=[str(package)]
@@ -36,50 +39,59 @@ def load(package: Path, module: str) -> object:
     sys.modules[name] = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(sys.modules[name])
-        return importlib.import_module(f"{name}.{module}").VALUE  # type: ignore[attr-defined]
+        loaded = importlib.import_module(f"{name}.{module}")
+        return loaded.VALUE  # type: ignore[attr-defined]
     finally:
         for key in [key for key in sys.modules if key == name or key.startswith(name + ".")]:
             del sys.modules[key]
 
 
-def pyc_of(source: Path) -> Path:
-    return Path(importlib.util.cache_from_source(str(source)))
-
-
-def test_a_rebuild_compiles_only_what_changed(tmp_path: Path) -> None:
-    package = tmp_path / "views"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    folder = tmp_path / "build" / "views"
+    folder.mkdir(parents=True)
+    (folder / "__init__.py").write_text("")
     for index in range(5):
-        (package / f"view_{index}.py").write_text(f"VALUE = {index}\n")
+        (folder / f"view_{index}.py").write_text(f"VALUE = {index}\n")
+    return folder
+
+
+def test_a_rebuild_compiles_only_new_files(tmp_path: Path, package: Path) -> None:
     cache = BytecodeCache(tmp_path / "cache")
-    assert cache.refresh(package) == 6
-    assert cache.refresh(package) == 0
-
-    swap_in_new_build(package, {"view_3.py": "VALUE = 'three'\n"})
-    assert not pyc_of(package / "view_0.py").exists()  # the swap took the old __pycache__ away
-    assert cache.refresh(package) == 1
-    for source in package.glob("*.py"):
-        flags = int.from_bytes(pyc_of(source).read_bytes()[4:8], "little")
-        assert flags == 0b11  # hash-based, checked against the source on import
-    assert load(package, "view_3") == "three"
-    assert load(package, "view_4") == 4
-
-    swap_in_new_build(package, {"view_3.py": "VALUE = 3\n"})  # back to an earlier content
-    assert cache.refresh(package) == 0
-    assert load(package, "view_3") == 3
+    with cache.installed():
+        assert cache.refresh(package) == 6
+        assert cache.refresh(package) == 0
+        swap_in_new_build(package, {"view_3.py": "VALUE = 'three'\n"})
+        assert cache.refresh(package) == 1
+        for source in package.glob("*.py"):
+            pyc = Path(importlib.util.cache_from_source(str(source)))
+            assert pyc.is_relative_to(tmp_path / "cache")
+            flags = int.from_bytes(pyc.read_bytes()[4:8], "little")
+            assert flags == 0b11  # hash-based, checked against the source on import
+        assert load(package, "view_3") == "three"
+        assert load(package, "view_4") == 4
+    assert not list(package.parent.rglob("__pycache__"))  # nothing beside the build output
 
 
-def test_a_source_changed_behind_its_back_is_not_served_stale(tmp_path: Path) -> None:
-    package = tmp_path / "views"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    view = package / "view.py"
-    view.write_text("VALUE = 1\n")
+def test_a_source_changed_behind_its_back_is_not_served_stale(
+    tmp_path: Path, package: Path
+) -> None:
     cache = BytecodeCache(tmp_path / "cache")
-    cache.refresh(package)
-    status = view.stat()
-    view.write_text("VALUE = 2\n")  # same inode, size and (restored) mtime
-    os.utime(view, ns=(status.st_atime_ns, status.st_mtime_ns))
-    cache.refresh(package)
-    assert load(package, "view") == 2
+    view = package / "view_1.py"
+    with cache.installed():
+        cache.refresh(package)
+        status = view.stat()
+        view.write_text("VALUE = 7\n")  # same inode, size and (restored) mtime
+        os.utime(view, ns=(status.st_atime_ns, status.st_mtime_ns))
+        assert cache.refresh(package) == 0  # the cache cannot tell...
+        assert load(package, "view_1") == 7  # ...and the import's hash check can
+
+
+def test_the_prefix_is_only_set_while_installed(tmp_path: Path, package: Path) -> None:
+    cache = BytecodeCache(tmp_path / "cache")
+    before = sys.pycache_prefix
+    with pytest.raises(RuntimeError, match="installed"):
+        cache.refresh(package)
+    with cache.installed():
+        assert sys.pycache_prefix == str(tmp_path / "cache")
+    assert sys.pycache_prefix == before
