@@ -109,6 +109,12 @@ STRUCTURE = [
     b"<template>",
     b"</template>",
     b"<plaintext></body>",
+    b"<template><svg></template>",
+    b"<svg></template>",
+    b"<template><math><mi></template>",
+    b"<svg><desc><template></svg>",
+    b"<math><mtext><textarea>",
+    b"</svg></math></template>",
 ]
 TEXT = [
     b"<p>text</p>",
