@@ -60,9 +60,12 @@ BREAKOUT = frozenset(
     b"img li listing menu meta nobr ol p pre ruby s small span strong strike sub sup table tt "
     b"u ul var font".split()
 )
+# Elements whose content is HTML again, by the namespace they appear in (annotation-xml
+# only with an HTML encoding attribute, which the scanner checks).
 INTEGRATION_POINTS = {
     b"svg": frozenset((b"foreignobject", b"desc", b"title")),
     b"math": frozenset((b"mi", b"mo", b"mn", b"ms", b"mtext", b"annotation-xml")),
+    b"html": frozenset(),
 }
 ALL = None  # a name set of None means "every tag name"
 

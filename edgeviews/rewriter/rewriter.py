@@ -238,11 +238,16 @@ class _Session(Scanner):
             ancestors = tree.push(buf, low, start, end, name, void)
         if not void and name in self._open_counts:
             self._open_counts[name] += 1
-        is_body = name == _BODY and not foreign and self.template_depth == 0
-        if is_body:
-            if self._body_seen or not self._body_pending:
-                return None  # a second <body> merges into the first: not a new element
+        if name == _BODY:
+            # body is a breakout tag (an HTML body start tag even inside svg/math); in a
+            # template it is ignored, and a second one merges into the first.
+            if self.template_depth or self._body_seen or not self._body_pending:
+                return None
             self._body_seen = True
+            is_body = True
+            void = False
+        else:
+            is_body = False
         rules = self._by_name.get(name)
         if rules is None and not self._universal:
             return None

@@ -43,6 +43,14 @@ DATA, RAWTEXT, SCRIPT, PLAINTEXT, COMMENT, BOGUS, CDATA, PASSTHROUGH = range(8)
 SCRIPT_PLAIN, SCRIPT_ESC, SCRIPT_DOUBLE = range(3)
 _QUOTE_OPENERS = b"=\t\n\f\r "
 _MAX_FOREIGN_DEPTH = 256
+_HTML = b"html"
+_QUOTES = {b'"': re.compile(b'"'), b"'": re.compile(b"'")}
+_OPENERS = (b"<!--", b"<!doctype", b"<![cdata[")
+_ANNOTATION_XML = b"annotation-xml"
+_HTML_ENCODING = re.compile(
+    rb"[\t\n\f\r /]encoding[\t\n\f\r ]*=[\t\n\f\r ]*"
+    rb"""(["']?)(?:text/html|application/xhtml\+xml)\1[\t\n\f\r />]"""
+)
 _FONT_BREAKOUT = re.compile(rb"[\t\n\f\r /](?:color|face|size)[\t\n\f\r /=>]")
 
 
@@ -78,7 +86,9 @@ class Scanner:
         self.script_state = SCRIPT_PLAIN
         self.end_name = b""  # the element whose end tag ends RAWTEXT/RCDATA/script
         self.rcdata = False  # RAWTEXT mode is really RCDATA (references are decoded)
-        self.foreign: list[bytes] = []  # svg/math roots and integration points open
+        # svg/math content: (element name, namespace it puts its content in), innermost last;
+        # only elements that change the namespace or can end it are kept.
+        self.foreign: list[tuple[bytes, bytes]] = []
         self.template_depth = 0
         self.track_template = False
         self.suppress = False  # drop content (a removed element's, for instance)
@@ -87,9 +97,14 @@ class Scanner:
         self.interest_starts: frozenset[bytes] | None = frozenset()
         self.interest_ends: frozenset[bytes] | None = frozenset()
         self._buf = b""
-        self._pending: list[bytes] | None = None  # a tag waiting for a closing quote
-        self._pending_quote = b""
-        self._pending_size = 0
+        # A held token waiting for its end (a quote, `>`, `-->`): new chunks are searched
+        # alone (plus a small overlap), so a long token is not rescanned per chunk.
+        self._pending: list[bytes] | None = None
+        self._pending_end: re.Pattern[bytes] = GT
+        self._pending_tail = b""
+        self._pending_overlap = 0
+        self._hold_end: re.Pattern[bytes] | None = None  # set where a token is held
+        self._hold_overlap = 0
         self._comment_start = -1  # where a held comment began (comment events only)
         self._text_open = False  # the last text chunk reached the buffer's end
         self.refresh()
@@ -123,30 +138,25 @@ class Scanner:
             if not self.tree_states:
                 pass
             elif foreign:
-                root = self._foreign_root()
-                starts = starts | FOREIGN_ROOTS | BREAKOUT | INTEGRATION_POINTS[root]
+                namespace = self.foreign[-1][1]
+                starts = starts | FOREIGN_ROOTS | BREAKOUT | INTEGRATION_POINTS[namespace]
             else:
                 starts = starts | STATE_SWITCHING
                 if self.track_template:
                     starts = starts | {b"template"}
         if ends is not None and self.tree_states:
             if foreign:
-                ends = ends | FOREIGN_ROOTS | {b"p", b"br"}
+                ends = ends | {name for name, _ in self.foreign} | {b"p", b"br"}
             else:
                 if self.track_template:
                     ends = ends | {b"template"}
                 if self.foreign:
-                    ends = ends | {self.foreign[-1]}
+                    ends = ends | {self.foreign[-1][0]}
         self._candidate, self._walker = candidate_patterns(starts, ends)
 
     def in_foreign(self) -> bool:
-        return bool(self.foreign) and self.foreign[-1] in FOREIGN_ROOTS
-
-    def _foreign_root(self) -> bytes:
-        for name in reversed(self.foreign):
-            if name in FOREIGN_ROOTS:
-                return name
-        return b"svg"
+        """Whether the current node is an svg or MathML element (not an integration point)."""
+        return bool(self.foreign) and self.foreign[-1][1] != _HTML
 
     def set_state(self, mode: int, end_name: bytes = b"", rcdata: bool = False) -> None:
         """Start in another tokenizer state (the html5lib tests' initial states)."""
@@ -163,12 +173,12 @@ class Scanner:
             return
         pending = self._pending
         if pending is not None:
-            found = chunk.find(self._pending_quote)
-            if found < 0:
-                pending.append(chunk)
-                self._pending_size += len(chunk)
-                return
+            probe = self._pending_tail + chunk
             pending.append(chunk)
+            if self._pending_end.search(probe) is None:
+                overlap = self._pending_overlap
+                self._pending_tail = probe[-overlap:] if overlap else b""
+                return
             buf = b"".join(pending)
             self._pending = None
         elif self._buf:
@@ -192,18 +202,24 @@ class Scanner:
         self._run(buf, True)
 
     def _hold(self, buf: bytes, low: bytes, start: int) -> None:
-        """Keep an unfinished tag from `start`; if it waits for a quote, stop rescanning."""
+        """Keep an unfinished token from `start`; if it waits for a known end, stop rescanning."""
         tail = buf[start:]
-        self._buf = tail
-        partial = TAG_PARTIAL.match(low, start)
-        if partial is None:
+        end, overlap = self._hold_end, self._hold_overlap
+        self._hold_end = None
+        if end is None and len(tail) > 256:
+            partial = TAG_PARTIAL.match(low, start)
+            if partial is not None:
+                opened = OPEN_QUOTED_VALUE.match(low, partial.end())
+                if opened is not None:
+                    end, overlap = _QUOTES[opened.group(1)], 0
+        if end is None:
+            self._buf = tail
             return
-        opened = OPEN_QUOTED_VALUE.match(low, partial.end())
-        if opened is not None and len(tail) > 256:
-            self._pending = [tail]
-            self._pending_quote = opened.group(1)
-            self._pending_size = len(tail)
-            self._buf = b""
+        self._buf = b""
+        self._pending = [tail]
+        self._pending_end = end
+        self._pending_overlap = overlap
+        self._pending_tail = tail[-overlap:] if overlap else b""
 
     def _flush(self, buf: bytes, emit: int, stop: int) -> None:
         if stop > emit and not self.suppress:
@@ -298,34 +314,33 @@ class Scanner:
                     else:
                         found = COMMENT_END.search(buf, body)
                         if found is None:
-                            if self.comment_events:
-                                if final:
-                                    emit = self._comment(buf, emit, start, n, 0)
-                                    pos = n
-                                    break
-                                hold = start
+                            if not self.comment_events:
+                                self.mode = COMMENT  # stream it; nothing needs it whole
+                                pos = body
+                                continue
+                            if final:
+                                emit = self._comment(buf, emit, start, n, 0)
+                                pos = n
                                 break
-                            self.mode = COMMENT
-                            pos = body
-                            continue
+                            self._hold_end, self._hold_overlap = COMMENT_END, 3
+                            hold = start
+                            break
                         end = found.end()
                     if self.comment_events:
                         emit = self._comment(buf, emit, start, end, 0)
                     pos = end
                     continue
-                if group == 1:  # <! not starting a comment
-                    if not final and n - start < 9:
-                        head = low[start:n]
-                        if b"<!--".startswith(head) or (
-                            self.foreign and b"<![cdata[".startswith(head)
-                        ):
-                            hold = start
-                            break
+                if group == 1:  # <! not starting a comment: doctype, CDATA, bogus comment
+                    head = low[start : start + 9]
+                    if not final and n - start < 9 and any(o.startswith(head) for o in _OPENERS):
+                        hold = start  # too short to tell which yet
+                        break
                     if self.in_foreign() and buf.startswith(b"<![CDATA[", start):
                         found = CDATA_END.search(buf, start + 9)
                         kind = 3
                         if found is None:
                             if self.comment_events and not final:
+                                self._hold_end, self._hold_overlap = CDATA_END, 2
                                 hold = start
                                 break
                             self.mode = CDATA
@@ -336,14 +351,22 @@ class Scanner:
                             pos = start + 9
                             continue
                     else:
-                        kind = 2 if low.startswith(b"doctype", start + 2) else 1
+                        kind = 2 if head == b"<!doctype" else 1
                         found = GT.search(buf, start + 2)
                         if found is None:
-                            if self.comment_events:
-                                if final:
+                            if final:
+                                if self.comment_events:
                                     emit = self._comment(buf, emit, start, n, kind)
-                                    pos = n
+                                pos = n
+                                # A snippet after an unfinished doctype (or `<!-`, `<!d`)
+                                # would be eaten by it: it goes before the `<`.
+                                if kind == 2 or any(o.startswith(low[start:n]) for o in _OPENERS):
+                                    hold = start
                                     break
+                                hold = n
+                                break
+                            if kind == 2 or self.comment_events:
+                                self._hold_end, self._hold_overlap = GT, 0
                                 hold = start
                                 break
                             self.mode = BOGUS
@@ -355,12 +378,7 @@ class Scanner:
                     continue
                 # <? and </ followed by something other than a letter: bogus comments
                 if group == 0:
-                    if start + 2 >= n:
-                        if final:
-                            if self.text_events:
-                                emit = self._text(buf, emit, start, n, True, False)
-                            pos = n
-                            break
+                    if start + 2 >= n:  # `</` at the end: text if nothing follows
                         hold = start
                         break
                     if buf[start + 2] == 62:  # </> is dropped by the tokenizer
@@ -371,8 +389,9 @@ class Scanner:
                     if self.comment_events:
                         if final:
                             emit = self._comment(buf, emit, start, n, 1)
-                            pos = n
+                            pos = hold = n
                             break
+                        self._hold_end, self._hold_overlap = GT, 0
                         hold = start
                         break
                     self.mode = BOGUS
@@ -547,21 +566,31 @@ class Scanner:
     def _after_start_tag(self, buf: bytes, low: bytes, start: int, end: int, name: bytes) -> None:
         """Switch tokenizer state, or track svg/math, after a start tag."""
         foreign = self.foreign
-        if foreign and foreign[-1] in FOREIGN_ROOTS:
+        if foreign and foreign[-1][1] != _HTML:
             if name in BREAKOUT:
                 if name == b"font" and _FONT_BREAKOUT.search(low, start, end) is None:
                     return
-                while foreign and foreign[-1] in FOREIGN_ROOTS:
+                while foreign and foreign[-1][1] != _HTML:
                     foreign.pop()
                 self.refresh()
                 self._after_start_tag(buf, low, start, end, name)  # now as HTML
                 return
-            if low[end - 2] == 47:  # self-closing: no content
+            if low[end - 2] == 47 or len(foreign) >= _MAX_FOREIGN_DEPTH:  # self-closing
                 return
-            opens = name in FOREIGN_ROOTS or name in INTEGRATION_POINTS[self._foreign_root()]
-            if opens and len(foreign) < _MAX_FOREIGN_DEPTH:
-                foreign.append(name)
-                self.refresh()
+            top, namespace = foreign[-1]
+            if name in INTEGRATION_POINTS[namespace]:
+                if name == _ANNOTATION_XML:
+                    html = _HTML_ENCODING.search(low, start, end) is not None
+                    foreign.append((name, _HTML if html else namespace))
+                else:
+                    foreign.append((name, _HTML))
+            elif name == b"svg" and top == _ANNOTATION_XML:
+                foreign.append((name, b"svg"))  # svg inside annotation-xml is svg
+            elif name in FOREIGN_ROOTS:
+                foreign.append((name, namespace))  # an element of the current namespace
+            else:
+                return
+            self.refresh()
             return
         if name in STATE_SWITCHING:
             if name == b"script":
@@ -577,7 +606,7 @@ class Scanner:
             elif name == b"plaintext":
                 self.mode = PLAINTEXT
             elif low[end - 2] != 47 and len(foreign) < _MAX_FOREIGN_DEPTH:  # svg, math
-                foreign.append(name)
+                foreign.append((name, name))
                 self.refresh()
         elif name == b"template" and self.track_template:
             self.template_depth += 1
@@ -585,17 +614,21 @@ class Scanner:
     def _after_end_tag(self, name: bytes) -> None:
         foreign = self.foreign
         if foreign:
-            if foreign[-1] in FOREIGN_ROOTS:
-                if name in FOREIGN_ROOTS and name in foreign:
-                    while foreign and foreign.pop() != name:
-                        pass
-                    self.refresh()
-                elif name == b"p" or name == b"br":
-                    while foreign and foreign[-1] in FOREIGN_ROOTS:
+            if foreign[-1][1] != _HTML:
+                if name == b"p" or name == b"br":
+                    while foreign and foreign[-1][1] != _HTML:
                         foreign.pop()
                     self.refresh()
+                    return
+                for index in range(len(foreign) - 1, -1, -1):
+                    if foreign[index][0] == name:
+                        del foreign[index:]
+                        self.refresh()
+                        return
+                    if foreign[index][1] == _HTML:
+                        break
                 return
-            if name == foreign[-1]:
+            if name == foreign[-1][0]:
                 foreign.pop()
                 self.refresh()
                 return

@@ -9,7 +9,7 @@ with a `SelectorError` when the rule is added, never half-matched while streamin
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from edgeviews.errors import EdgeviewsError
@@ -130,6 +130,58 @@ class Selector:
         return False
 
 
+# Attributes whose values HTML matches ASCII case-insensitively in selectors (HTML
+# "Selectors" section), so `link[rel~=icon]` matches rel="SHORTCUT ICON" as browsers do.
+HTML_CASE_INSENSITIVE = frozenset(
+    [
+        "accept",
+        "accept-charset",
+        "align",
+        "alink",
+        "axis",
+        "bgcolor",
+        "charset",
+        "checked",
+        "clear",
+        "codetype",
+        "color",
+        "compact",
+        "declare",
+        "defer",
+        "dir",
+        "direction",
+        "disabled",
+        "enctype",
+        "face",
+        "frame",
+        "hreflang",
+        "http-equiv",
+        "lang",
+        "language",
+        "link",
+        "media",
+        "method",
+        "multiple",
+        "nohref",
+        "noresize",
+        "noshade",
+        "nowrap",
+        "readonly",
+        "rel",
+        "rev",
+        "rules",
+        "scope",
+        "scrolling",
+        "selected",
+        "shape",
+        "target",
+        "text",
+        "type",
+        "valign",
+        "valuetype",
+        "vlink",
+    ]
+)
 _IDENT = re.compile(r"-?(?:[_a-zA-Z\u00a0-\U0010ffff]|\\.)(?:[-_a-zA-Z0-9\u00a0-\U0010ffff]|\\.)*")
 _ESCAPE = re.compile(r"\\(.)")
 _WS = " \t\n\r\f"
@@ -265,12 +317,13 @@ class _Parser:
         else:
             value = self.ident("an attribute value (quote it if it is not an identifier)")
         self.skip_ws()
-        ignore_case = False
+        ignore_case = name in HTML_CASE_INSENSITIVE
         if self.peek() in ("i", "I"):
             ignore_case = True
             self.pos += 1
             self.skip_ws()
         elif self.peek() in ("s", "S"):
+            ignore_case = False
             self.pos += 1
             self.skip_ws()
         if self.peek() != "]":
@@ -284,6 +337,3 @@ def parse_selectors(source: str) -> list[Selector]:
     if not isinstance(source, str):
         raise SelectorError(repr(source), 0, "a selector must be a string")
     return _Parser(source).selector_list()
-
-
-Matcher = Callable[[AttributeSource, Sequence[AttributeSource]], bool]
