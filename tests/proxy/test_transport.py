@@ -622,3 +622,19 @@ async def test_other_schemes_are_refused() -> None:
     async with client() as http:
         with pytest.raises(httpx2.UnsupportedProtocol):
             await http.get("ftp://127.0.0.1/")
+
+
+def test_works_on_uvloop_as_under_uvicorn() -> None:
+    """uvicorn runs on uvloop, whose transports are not asyncio.Transport subclasses."""
+    uvloop = pytest.importorskip("uvloop")
+
+    async def scenario() -> None:
+        async with serving(keep_answering(ok(b"u" * 300_000))) as server, client() as http:
+            for _ in range(2):
+                assert (
+                    await http.get(f"http://127.0.0.1:{server.port}/")
+                ).content == b"u" * 300_000
+            assert server.connections == 1
+
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(scenario())

@@ -1,0 +1,736 @@
+"""Proxy benchmark: our proxy against nginx proxy_pass + sub_filter and the upstream itself.
+
+Run it from the repository root (takes about a minute, all traffic on 127.0.0.1):
+
+    .venv/bin/python benchmarks/proxy.py
+
+Prints one table: requests/s and p50/p99 latency at 1 and 32 connections on a ~60 KB HTML page
+with a snippet injected before </body>, for
+
+- the upstream directly (nginx serving the file, pinned to core 0),
+- our proxy (`edgeviews serve`, one uvicorn worker pinned to the last core, full rewriter:
+  analytics appended to body, favicon link rewritten), generated config in a tmp dir,
+- a floor: a raw ASGI app over UpstreamTransport with a naive </body> splice (no rewriter,
+  no Starlette), so the cost of the rest of our stack is visible,
+- nginx proxy_pass + sub_filter (Debian's /usr/sbin/nginx, same core as our proxy),
+
+with ratios against nginx, then time to first body byte behind a slow upstream (direct and
+through our proxy), and the peak memory growth of our proxy while a 200 MB page streams
+through it. Load comes from wrk (no Lua scripts). Figures on a shared 2-core machine are
+noisy: compare the ratios measured in one run, not absolute numbers across runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+NGINX = Path("/usr/sbin/nginx")
+MEASUREMENT_ID = "G-BENCH0001"
+SNIPPET = (
+    '<script async src="https://www.googletagmanager.com/gtag/js?id={id}"></script>\n'
+    "<script>window.dataLayer = window.dataLayer || [];"
+    "function gtag(){{dataLayer.push(arguments);}}"
+    "gtag('js', new Date());gtag('config', '{id}');</script>\n"
+)
+BIG_PAGE_BYTES = 200 * 1024 * 1024
+SLOW_PAUSE = 0.5  # seconds the slow upstream waits between the start of its page and the rest
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+# ---------------------------------------------------------------- processes and ports
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"{process.args!r} exited with {process.returncode} before listening"
+            )
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing listened on port {port} within {timeout} s")
+
+
+def pinned(core: int | None, command: Sequence[str]) -> list[str]:
+    taskset = shutil.which("taskset")
+    if core is None or taskset is None:
+        return list(command)
+    return [taskset, "-c", str(core), *command]
+
+
+@contextlib.contextmanager
+def running(
+    command: Sequence[str], port: int, log: Path, *, cwd: Path | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Start a server process, wait for its port, and stop it (and only it) afterwards."""
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            list(command),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            cwd=cwd,
+            env=child_environment(),
+            start_new_session=True,
+        )
+        try:
+            try:
+                wait_for_port(port, process)
+            except RuntimeError as error:
+                raise RuntimeError(
+                    f"{error}; its output ({log}):\n{log.read_text()[-2000:]}"
+                ) from None
+            yield process
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+
+
+def child_environment() -> dict[str, str]:
+    """The environment for servers we start: this checkout importable even where not installed."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return env
+
+
+def http_get(port: int, path: str = "/", *, timeout: float = 5.0) -> tuple[int, bytes]:
+    """One plain HTTP/1.1 GET over a fresh socket: (status, body). Enough for warm-up checks."""
+    with socket.create_connection(("127.0.0.1", port), timeout) as sock:
+        sock.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+        )
+        data = b""
+        while chunk := sock.recv(1 << 16):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    if b"transfer-encoding: chunked" in head.lower():
+        body = dechunk(body)
+    return status, body
+
+
+def dechunk(data: bytes) -> bytes:
+    out = []
+    while True:
+        line, _, data = data.partition(b"\r\n")
+        size = int(line.split(b";")[0], 16)
+        if size == 0:
+            return b"".join(out)
+        out.append(data[:size])
+        data = data[size + 2 :]
+
+
+# ---------------------------------------------------------------- the servers
+
+
+def nginx_config(root: Path, *, static_port: int, proxy_port: int) -> str:
+    """Two nginx processes share this template: the static upstream and proxy_pass + sub_filter."""
+    snippet = SNIPPET.format(id=MEASUREMENT_ID).replace("\\", "\\\\").replace("'", "\\'")
+    return (
+        f"""
+daemon off;
+master_process off;
+worker_processes 1;
+pid {root}/nginx-$role.pid;
+error_log stderr warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {root}/tmp/body;
+    proxy_temp_path {root}/tmp/proxy;
+    fastcgi_temp_path {root}/tmp/fastcgi;
+    uwsgi_temp_path {root}/tmp/uwsgi;
+    scgi_temp_path {root}/tmp/scgi;
+    keepalive_requests 1000000;
+    types {{ text/html html; }}
+    default_type text/html;
+    upstream origin {{ server 127.0.0.1:{static_port}; keepalive 64; }}
+    server {{
+        listen 127.0.0.1:$port;
+        root {root}/www;
+        location /proxied/ {{
+            proxy_pass http://origin/;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Accept-Encoding "";
+            sub_filter '</body>' '{snippet}</body>';
+            sub_filter_once on;
+        }}
+    }}
+}}
+""".strip()
+        + "\n"
+    )
+
+
+def write_nginx(root: Path, role: str, port: int, template: str) -> Path:
+    path = root / f"nginx-{role}.conf"
+    path.write_text(template.replace("$role", role).replace("$port", str(port)))
+    return path
+
+
+def write_project(root: Path, *, upstream_port: int, special_port: int) -> Path:
+    """A config and view for `edgeviews serve`, the way a user would write them."""
+    views = root / "views"
+    views.mkdir(exist_ok=True)
+    (views / "analytics.html").write_text(SNIPPET.format(id="{{ env.GA_MEASUREMENT_ID }}"))
+    rules = """rewrite = [
+  { selector = "body", append = "analytics" },
+  { selector = 'link[rel="icon"]', attributes = { href = "/favicon.ico" } },
+]"""
+    config = root / "edgeviews.toml"
+    config.write_text(
+        f"""views = "views"
+out = "build"
+
+[env.bench]
+GA_MEASUREMENT_ID = "{MEASUREMENT_ID}"
+
+[[routes]]
+match = ["/page.html"]
+upstream = "http://127.0.0.1:{upstream_port}"
+{rules}
+
+[[routes]]
+match = ["/slow", "/big"]
+upstream = "http://127.0.0.1:{special_port}"
+{rules}
+"""
+    )
+    return config
+
+
+def edgeviews_command() -> list[str]:
+    script = Path(sys.executable).with_name("edgeviews")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "edgeviews"]
+
+
+async def serve_special(port: int) -> None:
+    """The upstream for /slow (a page that stalls after its first bytes) and /big (200 MB)."""
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                path = head.split(b" ", 2)[1]
+                if path == b"/slow":
+                    writer.write(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                        b"Transfer-Encoding: chunked\r\n\r\n"
+                    )
+                    first = b"<!doctype html><html><head><title>slow</title></head><body><p>first"
+                    writer.write(b"%x\r\n%s\r\n" % (len(first), first))
+                    await writer.drain()
+                    await asyncio.sleep(SLOW_PAUSE)
+                    rest = b" and the rest</p></body></html>"
+                    writer.write(b"%x\r\n%s\r\n0\r\n\r\n" % (len(rest), rest))
+                elif path == b"/big":
+                    line = b"<p>" + b"lorem ipsum dolor sit amet " * 36 + b"</p>\n"
+                    block = line * (256 * 1024 // len(line))
+                    opening, closing = b"<!doctype html><html><body>\n", b"</body></html>\n"
+                    count = (BIG_PAGE_BYTES - len(opening) - len(closing)) // len(block)
+                    size = len(opening) + count * len(block) + len(closing)
+                    writer.write(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                        b"Content-Length: %d\r\n\r\n%s" % (size, opening)
+                    )
+                    for _ in range(count):
+                        writer.write(block)
+                        await writer.drain()
+                    writer.write(closing)
+                else:
+                    writer.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", port)
+    async with server:
+        await server.serve_forever()
+
+
+def raw_proxy_app(upstream_port: int) -> object:
+    """The floor: a bare ASGI callable over UpstreamTransport, splicing the snippet naively."""
+    import httpx2
+
+    from edgeviews.proxy.transport import UpstreamTransport
+
+    transport = UpstreamTransport()
+    snippet = SNIPPET.format(id=MEASUREMENT_ID).encode() + b"</body>"
+    origin = f"http://127.0.0.1:{upstream_port}"
+
+    async def app(scope: dict[str, object], receive: object, send: object) -> None:
+        if scope["type"] != "http":
+            return
+        path = scope["raw_path"]
+        assert isinstance(path, bytes)
+        request = httpx2.Request("GET", origin + path.decode(), headers=[(b"Host", b"origin")])
+        request.extensions = {"timeout": {"connect": 5, "read": 30, "write": 30, "pool": 5}}
+        response = await transport.handle_async_request(request)
+        try:
+            body = b""
+            async for chunk in response.stream:  # type: ignore[union-attr]
+                body += chunk
+        finally:
+            await response.aclose()
+        body = body.replace(b"</body>", snippet, 1)
+        headers = [
+            (k, v)
+            for k, v in response.headers.raw
+            if k.lower() not in (b"content-length", b"connection")
+        ]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send(
+            {"type": "http.response.start", "status": response.status_code, "headers": headers}
+        )  # type: ignore[operator]
+        await send({"type": "http.response.body", "body": body})  # type: ignore[operator]
+
+    return app
+
+
+# ---------------------------------------------------------------- the measurements
+
+
+WRK_LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url: str, connections: int, duration: float) -> LoadResult:
+    """One wrk cell: a short warm-up, then `duration` seconds measured."""
+    subprocess.run(
+        ["wrk", "-t1", "-c", str(connections), "-d1s", url], capture_output=True, check=True
+    )
+    output = subprocess.run(
+        ["wrk", "-t1", "-c", str(connections), f"-d{duration:g}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    latencies = {p: float(v) * UNIT_MS[u] for p, v, u in WRK_LATENCY.findall(output)}
+    errors = sum(
+        int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|errors: \w+):?\s*(\d+)", output)
+    )
+    if rate is None or "50" not in latencies:
+        raise RuntimeError(f"could not read wrk's output:\n{output}")
+    return LoadResult(float(rate.group(1)), latencies["50"], latencies["99"], errors)
+
+
+def first_body_byte(port: int, path: str) -> float:
+    """Seconds from sending a GET to receiving the first byte of the response body."""
+    with socket.create_connection(("127.0.0.1", port), 5) as sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        started = time.perf_counter()
+        sock.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+        )
+        data = b""
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                raise RuntimeError(f"{path} on port {port} closed before a body byte")
+            data += chunk
+            head_end = data.find(b"\r\n\r\n")
+            if head_end >= 0:
+                body = data[head_end + 4 :]
+                if b"transfer-encoding: chunked" in data[:head_end].lower():
+                    # the first chunk-size line alone is not content
+                    line_end = body.find(b"\r\n")
+                    if line_end >= 0 and len(body) > line_end + 2:
+                        return time.perf_counter() - started
+                elif body:
+                    return time.perf_counter() - started
+
+
+def tree_rss_kib(pid: int) -> int:
+    """Resident memory of a process and its descendants, from /proc."""
+    total = 0
+    stack = [pid]
+    while stack:
+        current = stack.pop()
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            for task in Path(f"/proc/{current}/task").iterdir():
+                children = (task / "children").read_text().split()
+                stack.extend(int(child) for child in children)
+    return total
+
+
+def stream_big_page(port: int, pid: int) -> tuple[int, int, float]:
+    """Download /big through the proxy while sampling its RSS: (bytes, peak growth KiB, seconds)."""
+    baseline = tree_rss_kib(pid)
+    peak = baseline
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss_kib(pid))
+            time.sleep(0.01)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    received = 0
+    started = time.perf_counter()
+    try:
+        with socket.create_connection(("127.0.0.1", port), 30) as sock:
+            sock.sendall(b"GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            buffer = bytearray(1 << 20)
+            while count := sock.recv_into(buffer):
+                received += count
+    finally:
+        done.set()
+        sampler.join()
+    return received, peak - baseline, time.perf_counter() - started
+
+
+# ---------------------------------------------------------------- the run
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    nginx = "absent"
+    if NGINX.exists():
+        nginx = subprocess.run([str(NGINX), "-v"], capture_output=True, text=True).stderr.strip()
+    return (
+        f"{model}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}, {nginx}"
+    )
+
+
+def page_source() -> bytes:
+    """A ~60 KB real page from the shared corpus, or a synthetic one where it is absent."""
+    corpus = os.environ.get("EDGEVIEWS_CORPUS") or str(REPO.parent / "shared" / "corpus")
+    page = Path(corpus) / "pages" / "html5lib-microbench" / "wiki145.html"
+    if page.exists():
+        return page.read_bytes()
+    paragraph = (
+        b"<p>" + b"A paragraph of the landing page, with <a href='/x'>a link</a>. " * 8 + b"</p>\n"
+    )
+    body = paragraph * (60_000 // len(paragraph))
+    return (
+        b'<!doctype html><html><head><meta charset="utf-8"><title>Landing</title>'
+        b'<link rel="icon" href="https://cdn.example/icon.png"></head><body>\n'
+        + body
+        + b"</body></html>\n"
+    )
+
+
+def format_table(
+    rows: list[tuple[str, dict[int, LoadResult]]], connections: Sequence[int], anchor: str | None
+) -> str:
+    header = ["server"]
+    for c in connections:
+        header += [f"req/s c={c}", f"p50 ms c={c}", f"p99 ms c={c}"]
+        if anchor:
+            header.append(f"vs nginx c={c}")
+    lines = [header]
+    anchor_cells = dict(rows).get(anchor) if anchor else None
+    for name, cells in rows:
+        line = [name]
+        for c in connections:
+            cell = cells[c]
+            line += [f"{cell.requests_per_second:,.0f}", f"{cell.p50_ms:.2f}", f"{cell.p99_ms:.2f}"]
+            if anchor_cells is not None:
+                line.append(
+                    f"{cell.requests_per_second / anchor_cells[c].requests_per_second:.2f}x"
+                )
+            if cell.errors:
+                line[-1] += f" ({cell.errors} errors)"
+        lines.append(line)
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(
+            value.ljust(widths[i]) if i == 0 else value.rjust(widths[i])
+            for i, value in enumerate(line)
+        )
+        for line in lines
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--duration", type=float, default=3.0, help="seconds measured per wrk cell")
+    parser.add_argument(
+        "--connections", default="1,32", help="comma-separated wrk connection counts"
+    )
+    parser.add_argument("--skip-memory", action="store_true", help="skip the 200 MB page")
+    parser.add_argument("--serve-special", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--serve-raw-proxy", nargs=2, type=int, metavar=("PORT", "UPSTREAM"), help=argparse.SUPPRESS
+    )
+    args = parser.parse_args(argv)
+
+    if args.serve_special:
+        asyncio.run(serve_special(args.serve_special))
+        return 0
+    if args.serve_raw_proxy:
+        import uvicorn
+
+        port, upstream_port = args.serve_raw_proxy
+        uvicorn.run(
+            raw_proxy_app(upstream_port),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",  # type: ignore[arg-type]
+            access_log=False,
+            server_header=False,
+            date_header=False,
+        )
+        return 0
+
+    if shutil.which("wrk") is None:
+        print(
+            "wrk is not installed (Debian: apt-get install wrk); it generates the load.",
+            file=sys.stderr,
+        )
+        return 1
+    connections = [int(c) for c in args.connections.split(",")]
+    cores = os.cpu_count() or 1
+    upstream_core, proxy_core = (0, cores - 1) if cores > 1 else (None, None)
+    print(f"machine: {machine()}")
+    print(
+        f"pinning: upstream on core {upstream_core}, each proxy on core {proxy_core}; wrk unpinned, 1 thread"
+    )
+
+    with tempfile.TemporaryDirectory(prefix="edgeviews-bench-") as tmp:
+        root = Path(tmp)
+        (root / "www").mkdir()
+        for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (root / "tmp" / name).mkdir(parents=True)
+        page = page_source()
+        (root / "www" / "page.html").write_bytes(page)
+        print(
+            f"page: {len(page):,} bytes, snippet {len(SNIPPET.format(id=MEASUREMENT_ID))} bytes before </body>"
+        )
+
+        static_port, nginx_proxy_port, special_port = free_port(), free_port(), free_port()
+        our_port, raw_port = free_port(), free_port()
+        config = write_project(root, upstream_port=static_port, special_port=special_port)
+        rows: list[tuple[str, dict[int, LoadResult]]] = []
+        notes: list[str] = []
+        with contextlib.ExitStack() as stack:
+            if NGINX.exists():
+                template = nginx_config(root, static_port=static_port, proxy_port=nginx_proxy_port)
+                static_conf = write_nginx(root, "static", static_port, template)
+                stack.enter_context(
+                    running(
+                        pinned(
+                            upstream_core,
+                            [str(NGINX), "-e", "stderr", "-p", str(root), "-c", str(static_conf)],
+                        ),
+                        static_port,
+                        root / "nginx-static.log",
+                    )
+                )
+            else:
+                notes.append(
+                    f"nginx not found at {NGINX} (Debian: apt-get install nginx-light): no nginx rows"
+                )
+                print(notes[-1])
+                return 1
+            stack.enter_context(
+                running(
+                    pinned(
+                        upstream_core,
+                        [sys.executable, __file__, "--serve-special", str(special_port)],
+                    ),
+                    special_port,
+                    root / "special.log",
+                )
+            )
+
+            targets: list[tuple[str, str, list[str], int]] = [
+                (
+                    "upstream direct (nginx static)",
+                    f"http://127.0.0.1:{static_port}/page.html",
+                    [],
+                    static_port,
+                ),
+                (
+                    "nginx proxy_pass + sub_filter",
+                    f"http://127.0.0.1:{nginx_proxy_port}/proxied/page.html",
+                    pinned(
+                        proxy_core,
+                        [
+                            str(NGINX),
+                            "-e",
+                            "stderr",
+                            "-p",
+                            str(root),
+                            "-c",
+                            str(write_nginx(root, "proxy", nginx_proxy_port, template)),
+                        ],
+                    ),
+                    nginx_proxy_port,
+                ),
+                (
+                    "raw ASGI + UpstreamTransport, naive splice",
+                    f"http://127.0.0.1:{raw_port}/page.html",
+                    pinned(
+                        proxy_core,
+                        [
+                            sys.executable,
+                            __file__,
+                            "--serve-raw-proxy",
+                            str(raw_port),
+                            str(static_port),
+                        ],
+                    ),
+                    raw_port,
+                ),
+            ]
+            ours = pinned(
+                proxy_core,
+                [
+                    *edgeviews_command(),
+                    "serve",
+                    "--config",
+                    str(config),
+                    "--env",
+                    "bench",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(our_port),
+                ],
+            )
+            build = subprocess.run(
+                [*edgeviews_command(), "build", "--config", str(config), "--env", "bench"],
+                cwd=root,
+                env=child_environment(),
+                capture_output=True,
+                text=True,
+            )
+            if build.returncode != 0:
+                notes.append(
+                    f"`edgeviews build` failed ({build.returncode}): {(build.stderr or build.stdout).strip()[-300:]}"
+                )
+            targets.append(
+                (
+                    "edgeviews serve (full rewriter)",
+                    f"http://127.0.0.1:{our_port}/page.html",
+                    ours,
+                    our_port,
+                )
+            )
+
+            our_pid: int | None = None
+            for name, url, command, port in targets:
+                with contextlib.ExitStack() as server:
+                    if command:
+                        try:
+                            process = server.enter_context(
+                                running(command, port, root / f"{port}.log", cwd=root)
+                            )
+                        except RuntimeError as error:
+                            notes.append(f"{name}: could not start: {str(error)[:600]}")
+                            continue
+                        if name.startswith("edgeviews"):
+                            our_pid = process.pid
+                    status, body = http_get(port, url.split(str(port), 1)[1])
+                    injected = MEASUREMENT_ID.encode() in body
+                    if status != 200 or (name != targets[0][0] and not injected):
+                        notes.append(
+                            f"{name}: answered {status}, snippet injected: {injected}; not measured"
+                        )
+                        continue
+                    cells = {c: wrk(url, c, args.duration) for c in connections}
+                    rows.append((name, cells))
+                    if name.startswith("edgeviews"):
+                        slow_direct = statistics.median(
+                            first_body_byte(special_port, "/slow") for _ in range(5)
+                        )
+                        slow_proxy = statistics.median(
+                            first_body_byte(port, "/slow") for _ in range(5)
+                        )
+                        notes.append(
+                            f"first body byte behind a slow upstream (median of 5): direct {slow_direct * 1000:.2f} ms, "
+                            f"through edgeviews {slow_proxy * 1000:.2f} ms, added {(slow_proxy - slow_direct) * 1000:.2f} ms "
+                            f"(target < 10 ms; the upstream pauses {SLOW_PAUSE} s after its first bytes)"
+                        )
+                        if not args.skip_memory:
+                            assert our_pid is not None
+                            received, growth, seconds = stream_big_page(port, our_pid)
+                            notes.append(
+                                f"200 MB page through edgeviews: {received / 1e6:,.1f} MB in {seconds:.1f} s "
+                                f"({received / 1e6 / seconds:,.0f} MB/s), peak RSS growth {growth / 1024:.1f} MiB "
+                                "(target < 20 MiB)"
+                            )
+
+        anchor = (
+            "nginx proxy_pass + sub_filter" if any(n.startswith("nginx") for n, _ in rows) else None
+        )
+        print()
+        print(format_table(rows, connections, anchor))
+        ours_cells = dict(rows).get("edgeviews serve (full rewriter)")
+        upstream_cells = dict(rows).get(targets[0][0])
+        if ours_cells and upstream_cells and 1 in connections:
+            added = ours_cells[1].p50_ms - upstream_cells[1].p50_ms
+            notes.insert(0, f"p50 added latency at 1 connection: {added:.2f} ms (target < 1 ms)")
+        if ours_cells and anchor:
+            worst = min(
+                ours_cells[c].requests_per_second / dict(rows)[anchor][c].requests_per_second
+                for c in connections
+            )
+            notes.insert(
+                0, f"edgeviews vs nginx requests/s, worst cell: {worst:.2f}x (target >= 0.30x)"
+            )
+        print()
+        for note in notes:
+            print(f"- {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
