@@ -74,7 +74,7 @@ def _directives(policy: str) -> list[tuple[str, list[str]]]:
     return parsed
 
 
-def _additions(sources: list[str], wanted: ScriptSources) -> list[str]:
+def _additions(sources: list[str], wanted: ScriptSources, nonce: str | None) -> list[str]:
     lower = [source.lower() for source in sources]
     strict_dynamic = "'strict-dynamic'" in lower
     keyed = any(
@@ -86,11 +86,17 @@ def _additions(sources: list[str], wanted: ScriptSources) -> list[str]:
         add.extend(h for h in wanted.hashes if h not in sources)
     if not strict_dynamic and "*" not in lower:
         add.extend(host for host in wanted.hosts if host.lower() not in lower)
+    elif strict_dynamic and wanted.hosts and nonce is not None:
+        # 'strict-dynamic' ignores host sources: only a nonce lets our external scripts load.
+        add.append(f"'nonce-{nonce}'")
     return add
 
 
-def merge_policy(policy: str, wanted: ScriptSources) -> str:
-    """One serialized policy with the sources our scripts need added, or unchanged."""
+def merge_policy(policy: str, wanted: ScriptSources, nonce: str | None = None) -> str:
+    """One serialized policy with the sources our scripts need added, or unchanged.
+
+    `nonce` is this response's nonce for external scripts, used where 'strict-dynamic' is.
+    """
     if not wanted:
         return policy
     directives = _directives(policy)
@@ -101,7 +107,7 @@ def merge_policy(policy: str, wanted: ScriptSources) -> str:
     if governing is None:
         return policy
     sources = first[governing]
-    add = _additions(sources, wanted)
+    add = _additions(sources, wanted, nonce)
     if not add:
         return policy
     kept = [s for s in sources if s.lower() != "'none'"]
@@ -118,11 +124,25 @@ def merge_policy(policy: str, wanted: ScriptSources) -> str:
     return "; ".join(out)
 
 
-def merge_policy_list(value: str, wanted: ScriptSources) -> str:
+def merge_policy_list(value: str, wanted: ScriptSources, nonce: str | None = None) -> str:
     """A CSP header value, which may hold several comma-separated policies, each merged."""
     if "," not in value:
-        return merge_policy(value, wanted)
-    return ", ".join(merge_policy(policy.strip(), wanted) for policy in value.split(","))
+        return merge_policy(value, wanted, nonce)
+    return ", ".join(merge_policy(policy.strip(), wanted, nonce) for policy in value.split(","))
+
+
+def needs_nonce(value: str, wanted: ScriptSources) -> bool:
+    """True when a policy in `value` uses 'strict-dynamic' and our snippets load external scripts."""
+    return bool(wanted.hosts) and "'strict-dynamic'" in value.lower()
+
+
+_EXTERNAL_SCRIPT_TAG: Final = re.compile(r"<script\b(?=[^>]*\ssrc\s*=)", re.I)
+NONCE_PLACEHOLDER: Final = "\x00edgeviews-nonce\x00"
+
+
+def with_nonce_placeholder(snippet_html: str) -> str:
+    """The snippet with a nonce attribute (to fill per response) on each external <script>."""
+    return _EXTERNAL_SCRIPT_TAG.sub(f'<script nonce="{NONCE_PLACEHOLDER}"', snippet_html)
 
 
 def sources_of(snippets: Iterable[ScriptSources]) -> ScriptSources:

@@ -29,9 +29,10 @@ from edgeviews.proxy.content_coding import (
     decoder_for,
     encoder_for,
 )
+from edgeviews.proxy.csp import needs_nonce
 from edgeviews.proxy.error_pages import send_error_page
 from edgeviews.proxy.forwarded import ClientView, client_view
-from edgeviews.proxy.injection import InjectionRecord, current_record
+from edgeviews.proxy.injection import InjectionRecord, current_record, new_nonce
 from edgeviews.proxy.public_urls import PublicMapping
 from edgeviews.proxy.request_headers import upstream_request_headers
 from edgeviews.proxy.response_headers import (
@@ -420,13 +421,20 @@ async def _send_rewritten(
     coding = choose_encoding(request_accept, codings[-1] if len(codings) == 1 else None)
     encoder = encoder_for(coding)
     csp_sources = plan.scripts if snapshot.settings.csp and plan.scripts else None
+    record = InjectionRecord(exchange.path, injected)
+    if csp_sources is not None and any(
+        needs_nonce(value.decode("latin-1"), csp_sources)
+        for name, value in headers
+        if name in (b"content-security-policy", b"content-security-policy-report-only")
+    ):
+        record.nonce = new_nonce()
     out_headers = rewritten_page_headers(
-        headers, coding=coding, snippets_tag=plan.tag, scripts=csp_sources
+        headers, coding=coding, snippets_tag=plan.tag, scripts=csp_sources, nonce=record.nonce
     )
     exchange.mode = f"rewrite{'+' + coding if coding else ''}"
     rewriter = plan.rewriter
     assert rewriter is not None
-    current_record.set(InjectionRecord(exchange.path, injected))
+    current_record.set(record)
 
     async def decoded() -> AsyncIterator[bytes]:
         if first:

@@ -10,12 +10,19 @@ in a context variable the access log reads.
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from edgeviews.config import RewriteRule
-from edgeviews.proxy.csp import ScriptSources, merge_policy_list
+from edgeviews.proxy.csp import (
+    NONCE_PLACEHOLDER,
+    ScriptSources,
+    merge_policy_list,
+    needs_nonce,
+    with_nonce_placeholder,
+)
 from edgeviews.rewriter import Rewriter
 from edgeviews.rewriter.element import Element, EndTag
 
@@ -30,9 +37,16 @@ class InjectionRecord:
 
     path: str
     injected: list[str] = field(default_factory=list)
+    nonce: str | None = None
+    """Set when a policy with 'strict-dynamic' needs our external scripts to carry a nonce."""
 
 
 current_record: ContextVar[InjectionRecord | None] = ContextVar("edgeviews_injection", default=None)
+
+
+def new_nonce() -> str:
+    """A fresh CSP nonce (128 bits, base64url) for one response."""
+    return secrets.token_urlsafe(16)
 
 
 def _record(label: str) -> None:
@@ -74,17 +88,36 @@ def _set_attributes(attributes: dict[str, str], label: str) -> Callable[[Element
     return handler
 
 
+def _snippet_text(html: str) -> Callable[[], str]:
+    """The snippet for the current response: with its nonce filled in where one is needed."""
+    templated = with_nonce_placeholder(html)
+    if templated == html:
+        return lambda: html
+
+    def text() -> str:
+        record = current_record.get()
+        if record is None or record.nonce is None:
+            return html
+        return templated.replace(NONCE_PLACEHOLDER, record.nonce)
+
+    return text
+
+
 def _before_end_tag(html: str, label: str) -> Callable[[EndTag], None]:
+    snippet = _snippet_text(html)
+
     def handler(end_tag: EndTag) -> None:
-        end_tag.before(html, html=True)
+        end_tag.before(snippet(), html=True)
         _record(label)
 
     return handler
 
 
 def _content(action: str, html: str, label: str) -> Callable[[Element], None]:
+    snippet = _snippet_text(html)
+
     def handler(element: Element) -> None:
-        getattr(element, action)(html, html=True)
+        getattr(element, action)(snippet(), html=True)
         _record(label)
 
     return handler
@@ -97,7 +130,10 @@ def _meta_csp(sources: ScriptSources) -> Callable[[Element], None]:
             return
         content = element.get_attribute("content")
         if content:
-            merged = merge_policy_list(content, sources)
+            record = current_record.get()
+            if record is not None and record.nonce is None and needs_nonce(content, sources):
+                record.nonce = new_nonce()
+            merged = merge_policy_list(content, sources, record.nonce if record else None)
             if merged != content:
                 element.set_attribute("content", merged)
 

@@ -61,6 +61,7 @@ def rewritten_page_headers(
     coding: str | None,
     snippets_tag: str,
     scripts: ScriptSources | None,
+    nonce: str | None = None,
 ) -> list[tuple[bytes, bytes]]:
     """Adjust the client headers of an HTML page whose body we rewrite and re-encode."""
     out: list[tuple[bytes, bytes]] = []
@@ -77,7 +78,7 @@ def rewritten_page_headers(
             vary.append(value)
             continue
         if name in _CSP_HEADERS and scripts:
-            value = merge_policy_list(value.decode("latin-1"), scripts).encode("latin-1")
+            value = merge_policy_list(value.decode("latin-1"), scripts, nonce).encode("latin-1")
         out.append((name, value))
     if coding is not None:
         out.append((b"content-encoding", coding.encode("ascii")))

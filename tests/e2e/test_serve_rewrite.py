@@ -231,3 +231,29 @@ def test_client_disconnect_releases_the_upstream_connection(
         assert sock.recv(100).startswith(b"HTTP/1.1 200")
     assert upstream.wait_closed("id=disc1", timeout=2.0) < 1.0
     proxy.wait_for_log(r"/t/endless.* outcome=client-gone")
+
+
+@pytest.mark.parametrize("where", ["csp", "metacsp"])
+def test_strict_dynamic_policy_gets_a_nonce_on_our_external_script(
+    client: httpx2.Client, where: str
+) -> None:
+    response = client.get(
+        LANDING_PAGE,
+        params={where: "script-src 'strict-dynamic' 'nonce-pagenonce'"},
+        headers={"Accept-Encoding": "identity"},
+    )
+    tree = LexborHTMLParser(response.text)
+    if where == "csp":
+        policy = response.headers["content-security-policy"]
+    else:
+        policy = tree.css_first("meta[http-equiv]").attributes["content"] or ""
+    ours = [
+        n for n in tree.css("script[src]") if "googletagmanager" in (n.attributes.get("src") or "")
+    ]
+    assert len(ours) == 1
+    nonce = ours[0].attributes["nonce"]
+    assert nonce and f"'nonce-{nonce}'" in policy and "'nonce-pagenonce'" in policy
+    again = client.get(
+        LANDING_PAGE, params={where: "script-src 'strict-dynamic' 'nonce-pagenonce'"}
+    )
+    assert f"nonce-{nonce}" not in again.text, "a nonce is never reused"

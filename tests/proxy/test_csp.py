@@ -9,11 +9,14 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from edgeviews.proxy.csp import (
+    NONCE_PLACEHOLDER,
     ScriptSources,
     merge_policy,
     merge_policy_list,
+    needs_nonce,
     script_hash,
     scripts_of,
+    with_nonce_placeholder,
 )
 
 SNIPPET = (
@@ -108,3 +111,20 @@ def test_several_policies_in_one_header_are_each_merged() -> None:
 
 def test_nothing_wanted_leaves_policy_as_is() -> None:
     assert merge_policy("script-src 'self'", ScriptSources()) == "script-src 'self'"
+
+
+def test_strict_dynamic_gets_the_response_nonce_for_external_scripts() -> None:
+    merged = directives(
+        merge_policy("script-src 'strict-dynamic' 'sha256-abc='", WANTED, nonce="n0nce")
+    )
+    assert merged["script-src"] == ["'strict-dynamic'", "'sha256-abc='", HASH, "'nonce-n0nce'"]
+    # Without strict-dynamic the hosts do the job and no nonce is added.
+    assert "'nonce-n0nce'" not in merge_policy("script-src 'self'", WANTED, nonce="n0nce")
+
+
+def test_nonce_placeholder_only_on_external_scripts() -> None:
+    templated = with_nonce_placeholder(SNIPPET)
+    assert templated.count(NONCE_PLACEHOLDER) == 2
+    assert "<script>window.dataLayer" in templated
+    assert needs_nonce("script-src 'strict-dynamic'", WANTED)
+    assert not needs_nonce("script-src 'strict-dynamic'", ScriptSources(hashes=(HASH,)))
