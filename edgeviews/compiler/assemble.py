@@ -111,7 +111,14 @@ def compile_source(
         records.append(
             f"T{index} = CompiledTemplate({template_name!r}, t{index}_root, {{{blocks}}})"
         )
-    return _module(name, unit, parts, line_maps, records, include_all, runtime_import, env)
+    render_code = RENDER
+    fast = CodeGenerator(unit, name, "t0_")
+    fast.line_map = []
+    if fast.generate_straight_render(trees[name]):
+        render_code = fast.source().lstrip("\n") + "\n"
+        line_maps.append((len(parts), name, fast.line_map))
+        parts.append("")
+    return _module(name, unit, parts, line_maps, records, include_all, runtime_import, env, render_code)
 
 
 def _module(
@@ -123,43 +130,36 @@ def _module(
     include_all: bool,
     runtime_import: str | None,
     env: Any,
+    render_code: str,
 ) -> str:
+    code = "".join(parts)
     lines: list[str] = []
-    lines.append(f"GLOBALS = {unit.globals!r}")
-    needs_table = unit.any_filter_by_name
-    filters = (
-        "FILTERS"
-        if needs_table
-        else "{"
-        + ", ".join(f"{n!r}: {catalog.FILTER_FUNCTIONS[n]}" for n in sorted(unit.filter_table))
-        + "}"
-    )
-    tests = (
-        "TESTS"
-        if needs_table
-        else "{"
-        + ", ".join(f"{n!r}: {catalog.TEST_FUNCTIONS[n]}" for n in sorted(unit.test_table))
-        + "}"
-    )
-    lines.append(
-        f"ENV = Env({unit.undefined}, False, {env.newline_sequence!r}, {filters}, {tests})"
-    )
-    lines.append("ENV_AE = ENV.with_autoescape(True)")
-    body = "\n".join(lines) + "\n\n"
-    code_start = body.count("\n")
+    if "GLOBALS" in code or "GLOBALS" in render_code:
+        lines.append(f"GLOBALS = {unit.globals!r}")
+    if "ENV" in code or "ENV" in render_code:
+        needs_table = unit.any_filter_by_name
+        filters = "FILTERS" if needs_table else _table(unit.filter_table, catalog.FILTER_FUNCTIONS)
+        tests = "TESTS" if needs_table else _table(unit.test_table, catalog.TEST_FUNCTIONS)
+        lines.append(f"ENV = Env({unit.undefined}, False, {env.newline_sequence!r}, {filters}, {tests})")
+        lines.append("ENV_AE = ENV.with_autoescape(True)")
+    body = "\n".join(lines) + "\n\n" if lines else ""
     abs_lines: dict[int, tuple[str, int]] = {}
-    chunks = []
-    offset = code_start
-    for (index, template_name, line_map), part in zip(line_maps, parts):
+    offset = body.count("\n")
+    for (_index, template_name, line_map), part in zip(line_maps, parts):
+        if not part:
+            continue
         for rel, lineno in line_map:
             abs_lines[offset + rel + 2] = (template_name, lineno)
-        chunks.append(part + "\n\n")
-        offset += (part + "\n\n").count("\n")
-    body += "".join(chunks)
+        body += part + "\n\n"
+        offset = body.count("\n")
     body += "\n".join(records) + "\n"
-    body += "TEMPLATES = {" + ", ".join(f"T{i}.name: T{i}" for i in range(len(records))) + "}\n"
-    body += f"LINES = {abs_lines!r}\n\n\n"
-    body += RENDER
+    body += "TEMPLATES = {" + ", ".join(f"T{i}.name: T{i}" for i in range(len(records))) + "}\n\n\n"
+    offset = body.count("\n")
+    for _index, template_name, line_map in line_maps[len(records) :]:
+        for rel, lineno in line_map:
+            abs_lines[offset + rel + 1] = (template_name, lineno)
+    body += render_code
+    body += f"\n\nLINES = {abs_lines!r}\n"
     # Which runtime names does the generated code use?
     used = _loaded_names(body)
     runtime_names = catalog.runtime_names()
@@ -192,6 +192,10 @@ RENDER = '''def render(*args, **kwargs):
         raise
     return "".join(out)
 '''
+
+
+def _table(names: set[str], functions: dict[str, str]) -> str:
+    return "{" + ", ".join(f"{name!r}: {functions[name]}" for name in sorted(names)) + "}"
 
 
 def _loaded_names(source: str) -> set[str]:

@@ -43,6 +43,10 @@ OPERATORS = {
     "in": "in",
     "notin": "not in",
 }
+LOOP_ATTRIBUTES = frozenset(
+    ("index", "index0", "revindex", "revindex0", "first", "last", "length", "depth", "depth0")
+    + ("previtem", "nextitem", "cycle", "changed")
+)
 GLOBAL_DEFAULTS = {
     "range": "range",
     "dict": "dict",
@@ -95,6 +99,7 @@ class CodeGenerator(NodeVisitor):
         self._indentation = 0
         self._last_line = 0
         self._pending_line: int | None = None
+        self._line_count = 0
         self._last_identifier = 0
         self._assign_stack: list[set[str]] = []
         self._param_def_block: list[set[str]] = []
@@ -118,16 +123,18 @@ class CodeGenerator(NodeVisitor):
         if self._new_lines:
             if not self._first_write:
                 self.current.append("\n" * self._new_lines)
+                self._line_count += self._new_lines
             self._first_write = False
             if self._pending_line is not None:
-                self.line_map.append((self._count_lines(), self._pending_line))
+                # A readable pointer back to the template, and the map for error notes.
+                self.current.append(f"{'    ' * self._indentation}# line {self._pending_line}\n")
+                self._line_count += 1
+                self.line_map.append((self._line_count, self._pending_line))
                 self._pending_line = None
             self.current.append("    " * self._indentation)
             self._new_lines = 0
+        self._line_count += x.count("\n")
         self.current.append(x)
-
-    def _count_lines(self) -> int:
-        return "".join(self.current).count("\n")
 
     def writeline(self, x: str, node: nodes.Node | None = None, extra: int = 0) -> None:
         self.newline(node, extra)
@@ -322,6 +329,54 @@ class CodeGenerator(NodeVisitor):
             self.blockvisit(block.body, block_frame)
             self.leave_frame(block_frame, with_python_scope=True)
             self.outdent()
+
+    def generate_straight_render(self, node: nodes.Template) -> bool:
+        """For a template that is text and expressions only: ``render`` as one f-string.
+
+        No context object, no output list: resolve the names, evaluate each expression
+        into a temporary, return the f-string. Returns False when the template needs more.
+        """
+        if not all(isinstance(child, nodes.Output) for child in node.body):
+            return False
+        eval_ctx = EvalContext(self.env, self.jinja_name)
+        self.writeline("def render(*args, **kwargs):", extra=1)
+        self.indent()
+        self.writeline('"""Render the template; arguments as for jinja2.Template.render (a dict and/or keywords)."""')
+        self.writeline("ctx = dict(*args, **kwargs) if args else kwargs")
+        frame = Frame(eval_ctx)
+        frame.buffer = "out"
+        frame.symbols.analyze_node(node)
+        frame.toplevel = frame.rootlevel = True
+        self.writeline("try:")
+        self.indent()
+        self.writeline("pass")
+        self.enter_frame(frame)
+        pieces: list[str] = []
+        for output in node.body:
+            for child in output.nodes:
+                try:
+                    const = child.as_const(frame.eval_ctx)
+                    if frame.eval_ctx.autoescape:
+                        const = escape(const)
+                    pieces.append(str(const).replace("{", "{{").replace("}", "}}"))
+                    continue
+                except (nodes.Impossible, Exception):
+                    pass
+                temp = self.temporary_identifier()
+                self.writeline(f"{temp} = ", child)
+                self.write("to_html(" if frame.eval_ctx.autoescape else "str(")
+                self.visit(child, frame)
+                self.write(")")
+                pieces.append("{" + temp + "}")
+        self.outdent()
+        self.writeline("except Exception as error:")
+        self.indent()
+        self.writeline("add_template_note(error, LINES, globals())")
+        self.writeline("raise")
+        self.outdent()
+        self.writeline("return f" + repr("".join(pieces)))
+        self.outdent()
+        return True
 
     def check_filters_exist(self, body: Iterable[nodes.Node]) -> None:
         """Unknown filters and tests fail at compile time unless inside if / inline if."""
@@ -1006,9 +1061,25 @@ class CodeGenerator(NodeVisitor):
         if new is not None:
             self.visit(new, frame)
             return
+        if (
+            isinstance(node.node, nodes.Name)
+            and node.node.name == "loop"
+            and node.attr in LOOP_ATTRIBUTES
+            and self.is_loop_parameter(frame)
+        ):
+            # The loop variable of an enclosing for: a LoopContext, whose attribute exists.
+            self.write(f"{frame.symbols.ref('loop')}.{node.attr}")
+            return
         self.write("getattr_then_item(")
         self.visit(node.node, frame)
         self.write(f", {node.attr!r}{self.undefined_arg()})")
+
+    def is_loop_parameter(self, frame: Frame) -> bool:
+        ref = frame.symbols.find_ref("loop")
+        if ref is None:
+            return False
+        load = frame.symbols.find_load(ref)
+        return load is not None and load[0] == VAR_LOAD_PARAMETER
 
     def visit_Getitem(self, node: nodes.Getitem, frame: Frame) -> None:
         new = self.optimized(node, frame)

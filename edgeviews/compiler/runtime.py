@@ -498,8 +498,17 @@ def is_undefined(obj: Any) -> bool:
     return isinstance(obj, Undefined)
 
 
+DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 def getattr_then_item(obj: Any, attribute: str, undefined: type[Undefined] = Undefined) -> Any:
     """``obj.attribute`` as jinja2 resolves it: the attribute, else the item, else undefined."""
+    if type(obj) is dict and attribute not in DICT_ATTRIBUTES:
+        # A plain dict has no attribute beyond dict's own: skip the failing getattr.
+        try:
+            return obj[attribute]
+        except KeyError:
+            return undefined(obj=obj, name=attribute)
     try:
         return getattr(obj, attribute)
     except AttributeError:
