@@ -31,6 +31,7 @@ SCRIPT = """\
   var me = document.currentScript;
   var views = ((me && me.getAttribute("data-views")) || "").split(" ").filter(Boolean);
   var source = new EventSource("EVENTS_PATH");
+  window.edgeviewsLiveReload = source;  // for a look in the console (and the tests)
   source.addEventListener("reload", function (event) {
     var changed = JSON.parse(event.data);
     var used = changed.views.some(function (name) { return views.indexOf(name) !== -1; });

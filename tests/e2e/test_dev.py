@@ -297,6 +297,14 @@ def _next_event(lines: Iterator[str]) -> tuple[str, str]:
     pytest.fail("the event stream ended without an event")
 
 
+CONTACT_ROUTE = """
+[[routes]]
+match = ["/contact"]
+upstream = "{upstream}"
+rewrite = [{{ selector = "body", append = "banner" }}]
+"""
+
+
 def test_a_config_change_applies_live_and_a_broken_one_is_refused(
     dev: tuple[Running, str], project: Path, upstream: str
 ) -> None:
@@ -304,12 +312,7 @@ def test_a_config_change_applies_live_and_a_broken_one_is_refused(
     with httpx2.Client(base_url=url, timeout=5) as client:
         assert client.get("/contact").status_code == 404
 
-        write_config(
-            project,
-            upstream,
-            extra='\n[[routes]]\nmatch = ["/contact"]\n'
-            f'upstream = "{upstream}"\nrewrite = [{{ selector = "body", append = "banner" }}]\n',
-        )
+        write_config(project, upstream, extra=CONTACT_ROUTE.format(upstream=upstream))
         page = poll(lambda: client.get("/contact").text, "<p>hello</p>")
         assert "<h1>Upstream</h1>" in page
 
@@ -330,3 +333,38 @@ def test_ctrl_c_stops_cleanly(dev: tuple[Running, str]) -> None:
     assert time.monotonic() - started < 5
     assert "Traceback" not in running.output
     assert running.lines[-1] == "stopped"
+
+
+@pytest.mark.browser
+def test_an_open_page_reloads_itself_only_when_its_view_changes(
+    dev: tuple[Running, str], project: Path, upstream: str
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    running, url = dev
+    write_config(project, upstream, extra=CONTACT_ROUTE.format(upstream=upstream))
+    with httpx2.Client(base_url=url, timeout=5) as client:
+        poll(lambda: client.get("/contact").text, "<p>hello</p>")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
+        try:
+            page = browser.new_page()
+            page.goto(f"{url}/")
+            assert page.evaluate("window.snippet") == "v1"
+            page.wait_for_function("window.edgeviewsLiveReload.readyState === 1", timeout=10_000)
+            page.evaluate("window.stillTheSamePage = true")
+
+            mark = running.mark()
+            (project / "views" / "banner.html").write_text("<p>bonjour</p>\n")
+            running.wait_for(r"live: .* 1 open page told", after=mark)
+            page.wait_for_timeout(300)  # a reload would have started by now
+            assert page.evaluate("window.stillTheSamePage") is True
+
+            with page.expect_navigation(timeout=10_000):
+                (project / "views" / "analytics.html").write_text(
+                    '<script>window.snippet = "v2";</script>\n'
+                )
+            assert page.evaluate("window.snippet") == "v2"
+            assert page.evaluate("window.stillTheSamePage") is None
+        finally:
+            browser.close()
