@@ -1,0 +1,125 @@
+"""Selectors matched while streaming: each kind, combinators on the open-element stack."""
+
+from __future__ import annotations
+
+import pytest
+
+from edgeviews.rewriter import Element, Rewriter, SelectorError
+from edgeviews.rewriter.selectors import parse_selectors
+
+
+def matched(selector: str, document: bytes) -> list[str]:
+    """Ids of the elements `selector` matches in `document`, whole and in 3-byte chunks."""
+    found: list[str] = []
+
+    def record(el: Element) -> None:
+        found.append(el.get_attribute("id") or el.tag_name)
+
+    rewriter = Rewriter().on(selector, element=record)
+    b"".join(rewriter.transform([document]))
+    whole = list(found)
+    found.clear()
+    b"".join(rewriter.transform([document[i : i + 3] for i in range(0, len(document), 3)]))
+    assert found == whole
+    return whole
+
+
+DOC = (
+    b'<div id=d1 class="a b"><p id=p1 lang=en-US data-x="hello world">'
+    b'<span id=s1 class=b></span></p><ul id=u1><li id=l1><li id=l2 class="a">'
+    b'</ul></div><p id=p2 title="x-y" data-x=HELLO><br id=b1><span id=s2></span></p>'
+)
+
+
+@pytest.mark.parametrize(
+    "selector, expected",
+    [
+        ("p", ["p1", "p2"]),
+        ("*", ["d1", "p1", "s1", "u1", "l1", "l2", "p2", "b1", "s2"]),
+        ("#s2", ["s2"]),
+        (".a", ["d1", "l2"]),
+        (".a.b", ["d1"]),
+        ("[lang]", ["p1"]),
+        ("[title=x-y]", ["p2"]),
+        ('[data-x~="world"]', ["p1"]),
+        ("[lang|=en]", ["p1"]),
+        ("[data-x^=hel]", ["p1"]),
+        ("[data-x^=hel i]", ["p1", "p2"]),
+        ("[data-x$=LO]", ["p2"]),
+        ("[data-x*='o w']", ["p1"]),
+        ("[data-x=hello s]", []),
+        ("div span", ["s1"]),
+        ("div > span", []),
+        ("p > span", ["s1", "s2"]),
+        ("div p span", ["s1"]),
+        ("ul > li.a", ["l2"]),
+        ("li", ["l1", "l2"]),
+        ("span:not(.b)", ["s2"]),
+        ("p:not([lang]):not(#x)", ["p2"]),
+        ("div li:not(.a)", ["l1"]),
+        ("span, br", ["s1", "b1", "s2"]),
+        ("body span", []),
+    ],
+)
+def test_selector_matches(selector: str, expected: list[str]) -> None:
+    assert matched(selector, DOC) == expected
+
+
+def test_implied_end_tags_shape_the_ancestry() -> None:
+    # the second <li> closes the first, so l2 is not inside l1
+    assert matched("li li", b"<ul><li id=a><li id=b></ul>") == []
+    # a <div> closes an open <p>
+    assert matched("p div", b"<p><div id=x></div>") == []
+    # void elements are never ancestors
+    assert matched("img span", b"<img><span id=s></span>") == []
+    assert matched("td > b", b"<table><tr><td><b id=b1></b><td><b id=b2>") == ["b1", "b2"]
+
+
+def test_html_case_insensitive_attribute_values() -> None:
+    doc = b'<link id=a rel="SHORTCUT ICON"><link id=b rel=Icon><a id=c title=ICON></a>'
+    assert matched("link[rel~=icon]", doc) == ["a", "b"]
+    assert matched("[title=icon]", doc) == []
+    assert matched("[title=icon i]", doc) == ["c"]
+
+
+def test_tag_and_attribute_names_are_case_insensitive() -> None:
+    assert matched("DIV[ID=x]", b"<Div Id=x></div>") == ["x"]
+
+
+def test_attribute_selector_sees_decoded_values() -> None:
+    assert matched('a[href="?a=1&b=2"]', b'<a id=x href="?a=1&amp;b=2">') == ["x"]
+
+
+def test_empty_values_match_nothing_for_substring_operators() -> None:
+    doc = b"<p id=x class=''>"
+    assert matched("[class^='']", doc) == []
+    assert matched("[class='']", doc) == ["x"]
+
+
+def test_selector_list_parses_into_one_selector_each() -> None:
+    selectors = parse_selectors(" a , b > c ")
+    assert [s.source for s in selectors] == ["a", "b > c"]
+    assert selectors[1].combinators == (">",)
+
+
+@pytest.mark.parametrize(
+    "selector, fragment",
+    [
+        ("a + b", "sibling combinator"),
+        ("a ~ b", "sibling combinator"),
+        ("a:first-child", ":first-child is not supported"),
+        ("a::before", "::before is not supported"),
+        ("a:not(b > c)", ":not() takes one compound selector"),
+        ("a:not(:not(b))", ":not() takes simple selectors only"),
+        ("[a=]", "expected an attribute value"),
+        ("[a=b", "expected ']'"),
+        ("[a^b]", "expected an attribute operator"),
+        ("", "the selector is empty"),
+        ("a,", "the selector is empty"),
+    ],
+)
+def test_unsupported_selectors_name_the_problem(selector: str, fragment: str) -> None:
+    with pytest.raises(SelectorError) as info:
+        Rewriter().on(selector, element=lambda el: None)
+    assert fragment in str(info.value)
+    assert repr(selector) in str(info.value)
