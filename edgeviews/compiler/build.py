@@ -7,6 +7,7 @@ as is (a hard link), so a rebuild costs one compile per changed view plus a fold
 
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 import json
@@ -277,6 +278,13 @@ def _compile_view(
         raise ViewError(
             template.path, None, f"cannot be compiled: {type(error).__name__}: {error}"
         ) from error
+    if export in _module_names(code):
+        raise ViewError(
+            template.path,
+            None,
+            f"the view's function name {export!r} is a name its compiled module already "
+            "defines (from the runtime); rename the file",
+        )
     rendered: str | None = None
     if prerender is not None and not view.inputs:
         rendered = prerender.render(code, template, plan.env)
@@ -287,6 +295,22 @@ def _compile_view(
     if len(_compiled_cache) > _COMPILED_CACHE_SIZE:
         _compiled_cache.popitem(last=False)
     return result
+
+
+def _module_names(code: str) -> set[str]:
+    """Names the compiled module binds at top level: the exported function must not shadow one."""
+    names: set[str] = set()
+    for node in ast.parse(code).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(
+                t.id for target in targets for t in ast.walk(target) if isinstance(t, ast.Name)
+            )
+    return names
 
 
 def _view_function(export: str, source: str, rendered: str | None) -> str:

@@ -102,3 +102,10 @@ def test_views_named_alike_are_an_error(project: Path) -> None:
     (project / "views" / "chat_widget.html").unlink()
     with pytest.raises(ViewError, match="not a valid name; rename the file"):
         build_project(load_config(cwd=project))
+
+
+def test_view_named_like_a_runtime_name_is_an_error(project: Path) -> None:
+    # `escape` is bound in the compiled module; a function of that name would replace it.
+    write_view(project, "escape.html", "{{ env.X | e }}")
+    with pytest.raises(ViewError, match="'escape' is a name its compiled module already defines"):
+        build_project(load_config(cwd=project))
