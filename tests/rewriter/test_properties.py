@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
@@ -175,6 +175,39 @@ def outputs(rewriter: Any, data: bytes, sizes: Sequence[int], chunkings: Chunkin
     return first
 
 
+# -- gaps listed OPEN in docs/rewriter-findings.md ----------------------------------------
+# A document that can show an open gap is left out of the random properties below; each gap
+# keeps a strict-xfail repro (test_finding_repro_*), which starts failing the moment the
+# rewriter is fixed. Then the entry is deleted here and the finding marked FIXED.
+
+
+def after_foreign(data: bytes, needle: bytes) -> bool:
+    low = data.lower()
+    starts = [i for i in (low.find(b"<svg"), low.find(b"<math")) if i >= 0]
+    return bool(starts) and low.find(needle, min(starts)) >= 0
+
+
+BODY_GAPS: dict[str, Callable[[bytes], bool]] = {
+    "F7": lambda d: b"<template" in d.lower() and (b"<svg" in d.lower() or b"<math" in d.lower()),
+    "F8": lambda d: after_foreign(d, b"<html"),
+}
+ATTRIBUTE_GAPS: dict[str, Callable[[bytes], bool]] = {}
+# Every finding's repro stays a test: plain once FIXED, strict xfail while OPEN.
+BODY_REPROS = {
+    "F1": b"<p>x</",
+    "F2": b"<svg><math><mi><style></body></style>",
+    "F3": b"<math><body>",
+    "F4": b"<math><annotation-xml><a><style></body></style></a></annotation-xml></math>",
+    "F7": b"<template><svg></template></body>",
+    "F8": b"<svg><html></html></body>",
+}
+ATTRIBUTE_REPROS = {"F5": b'<link rel="SHORTCUT ICON" href="/favicon.ico" />'}
+
+
+def shows_open_gap(data: bytes, gaps: dict[str, Callable[[bytes], bool]]) -> bool:
+    return any(shows(data) for shows in gaps.values())
+
+
 @needs_rewriter
 @PROPERTY_SETTINGS
 @given(data=documents, sizes=chunk_sizes)
@@ -200,6 +233,7 @@ def test_no_handlers_gives_the_input_back(
 def test_snippet_lands_where_the_oracle_says_once(
     data: bytes, sizes: list[int], chunkings: Chunkings
 ) -> None:
+    assume(not shows_open_gap(data, BODY_GAPS))
     errors = ErrorLog()
     rewriter = insert_before_body_end(errors)
     output = outputs(rewriter, data, sizes, chunkings)
@@ -213,6 +247,7 @@ def test_snippet_lands_where_the_oracle_says_once(
 @given(pages=st.lists(documents, min_size=2, max_size=4))
 def test_one_rewriter_serves_many_documents(pages: list[bytes]) -> None:
     """A Rewriter is built once; each document gets its own snippet, exactly once."""
+    assume(not any(shows_open_gap(data, BODY_GAPS) for data in pages))
     rewriter = insert_before_body_end()
     for data in pages:
         offset = find_body_end(data).offset
@@ -255,6 +290,7 @@ def test_attribute_rule_changes_only_matched_tags(
 
     # The oracle sees raw values; '&' in the input would make them ambiguous after escaping.
     data = data.replace(b"&", b"+")
+    assume(not shows_open_gap(data, ATTRIBUTE_GAPS))
     errors = ErrorLog()
     rewriter = Rewriter(on_error=errors).on(
         "link[rel~=icon]", element=lambda el: el.set_attribute("href", NEW_HREF)
@@ -277,6 +313,46 @@ def test_attribute_rule_changes_only_matched_tags(
     for old, new in zip(before, after, strict=True):
         expected = attribute_values(old) | {"href": NEW_HREF}
         assert attribute_values(new) == expected, (data[old.start : old.end], output)
+
+
+def finding_marks(finding: str, gaps: dict[str, Callable[[bytes], bool]]) -> list[Any]:
+    """A strict xfail while the finding is OPEN (listed in `gaps`), nothing once FIXED."""
+    if finding not in gaps:
+        return []
+    reason = f"{finding} is OPEN in docs/rewriter-findings.md"
+    return [pytest.mark.xfail(strict=True, reason=reason)]
+
+
+@needs_rewriter
+@pytest.mark.parametrize(
+    "finding, document",
+    [pytest.param(f, d, id=f, marks=finding_marks(f, BODY_GAPS)) for f, d in BODY_REPROS.items()],
+)
+def test_finding_repro_body_end(finding: str, document: bytes) -> None:
+    if finding in BODY_GAPS:
+        assert BODY_GAPS[finding](document), "the gap's filter must cover its own repro"
+    output = run(insert_before_body_end(), [document])
+    assert output == with_snippet(document, find_body_end(document).offset)
+
+
+@needs_rewriter
+@pytest.mark.parametrize(
+    "finding, document",
+    [
+        pytest.param(f, d, id=f, marks=finding_marks(f, ATTRIBUTE_GAPS))
+        for f, d in ATTRIBUTE_REPROS.items()
+    ],
+)
+def test_finding_repro_attribute_rule(finding: str, document: bytes) -> None:
+    from edgeviews.rewriter import Rewriter
+
+    if finding in ATTRIBUTE_GAPS:
+        assert ATTRIBUTE_GAPS[finding](document), "the gap's filter must cover its own repro"
+    rewriter = Rewriter().on(
+        "link[rel~=icon]", element=lambda el: el.set_attribute("href", NEW_HREF)
+    )
+    tags = [t for t in find_body_end(run(rewriter, [document])).tags if is_icon_link(t)]
+    assert [attribute_values(t).get("href") for t in tags] == [NEW_HREF]
 
 
 # -- the oracle, checked -------------------------------------------------------------------
