@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 
 import httpx2
 from starlette.requests import Request
@@ -17,8 +18,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, Router
 
 from edgeviews.config import Config
+from edgeviews.proxy.access_log import log_access
 from edgeviews.proxy.asgi import ASGIApp, Message, Receive, Scope, Send
-from edgeviews.proxy.forwarding import forward
+from edgeviews.proxy.forwarding import Exchange, forward
 from edgeviews.proxy.snapshot import RoutePlan, Snapshot, build_snapshot
 from edgeviews.proxy.target import relative_paths
 from edgeviews.proxy.upstream_client import make_client
@@ -42,11 +44,13 @@ class ProxyApp:
         self._host_app = app
         self._transport = transport
         self._client: httpx2.AsyncClient | None = None
-        self._fallback = Router(
-            routes=[
-                Route(self._snapshot.settings.health_path, self._health, methods=["GET", "HEAD"])
-            ],
-            default=app,
+        self._fallback = self._router(self._snapshot)
+
+    def _router(self, snapshot: Snapshot) -> Router:
+        """Starlette around the proxy: the health endpoint, then the host app (or a 404)."""
+        return Router(
+            routes=[Route(snapshot.settings.health_path, self._health, methods=["GET", "HEAD"])],
+            default=self._host_app,
             redirect_slashes=False,
         )
 
@@ -60,6 +64,8 @@ class ProxyApp:
         Raises if loading fails; the old snapshot then stays in service.
         """
         new = build_snapshot(config if config is not None else self._snapshot.config, self._env)
+        if new.settings.health_path != self._snapshot.settings.health_path:
+            self._fallback = self._router(new)
         self._snapshot = new
         logger.info("reloaded: %d routes, env %s", len(new.plans), new.env or "-")
 
@@ -94,11 +100,29 @@ class ProxyApp:
                     raw_path=raw_path,
                 )
                 return
-            await self._fallback(scope, receive, send)
+            await self._fall_through(scope, receive, send, path)
         elif scope["type"] == "lifespan":
             await self._lifespan(scope, receive, send)
         else:
             await self._fallback(scope, receive, send)
+
+    async def _fall_through(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
+        """Serve from the health endpoint or the host app, with an access line like proxied ones."""
+        started = time.perf_counter()
+        peer = scope.get("client")
+        exchange = Exchange(
+            method=scope["method"], path=path, client=peer[0] if peer else "-", mode="app"
+        )
+
+        async def send_noting_status(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                exchange.status = message["status"]
+            await send(message)
+
+        try:
+            await self._fallback(scope, receive, send_noting_status)
+        finally:
+            log_access(exchange, [], (time.perf_counter() - started) * 1000)
 
     async def _health(self, request: Request) -> Response:
         snapshot = self._snapshot

@@ -7,6 +7,7 @@ gets a log line with the details.
 from __future__ import annotations
 
 import html
+from email.utils import formatdate
 from typing import Final
 
 from edgeviews.proxy.asgi import Send
@@ -40,6 +41,7 @@ async def send_error_page(send: Send, status: int, detail: str, *, head: bool = 
                 (b"content-type", b"text/html; charset=utf-8"),
                 (b"content-length", str(len(body)).encode("ascii")),
                 (b"cache-control", b"no-store"),
+                (b"date", formatdate(usegmt=True).encode("ascii")),
             ],
         }
     )

@@ -239,11 +239,12 @@ def test_health_endpoint(client: httpx2.Client) -> None:
 
 
 def test_unmatched_path_is_404_without_contacting_upstream(
-    client: httpx2.Client, upstream: Upstream
+    client: httpx2.Client, upstream: Upstream, proxy: ProxyProcess
 ) -> None:
     before = len(upstream.requests)
     assert client.get("/not-routed").status_code == 404
     assert len(upstream.requests) == before
+    proxy.wait_for_log(r'"GET /not-routed" 404 .*mode=app')
 
 
 def test_request_body_streams_upstream(client: httpx2.Client) -> None:

@@ -211,16 +211,17 @@ def test_slow_upstream_first_bytes_stream_before_the_rest(client: httpx2.Client)
     assert SNIPPET_MARK.encode() in gzip.decompress(first + rest)
 
 
+@pytest.mark.parametrize("route", ["/t", "/raw"])  # rewritten and passed through
 @pytest.mark.parametrize("variant", ["", "?chunked=1"])
 def test_upstream_dying_mid_body_aborts_the_client_response(
-    client: httpx2.Client, proxy: ProxyProcess, variant: str
+    client: httpx2.Client, proxy: ProxyProcess, variant: str, route: str
 ) -> None:
     with pytest.raises(httpx2.RemoteProtocolError):
         with client.stream(
-            "GET", f"/t/die{variant}", headers={"Accept-Encoding": "identity"}
+            "GET", f"{route}/die{variant}", headers={"Accept-Encoding": "identity"}
         ) as response:
             b"".join(response.iter_raw())
-    proxy.wait_for_log(r"/t/die: upstream .* failed mid-body")
+    proxy.wait_for_log(rf"{route}/die: upstream .* failed mid-body")
 
 
 def test_client_disconnect_releases_the_upstream_connection(
