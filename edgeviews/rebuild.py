@@ -47,6 +47,9 @@ class Rebuilder:
         # A configuration read but not yet built successfully: it takes effect with the next good build.
         self._config_unbuilt = False
         self._last_error: str | None = None
+        # The configuration file's bytes as last read: a save that changed nothing (or a
+        # second look at the same broken file) is not read or reported again.
+        self._config_bytes = _read_bytes(config.source)
 
     def build_all(self) -> Rebuild:
         """The first build of a session: everything the build considers stale."""
@@ -56,6 +59,8 @@ class Rebuilder:
         """Build what changed while no watcher was listening (it starts after the first build,
         and restarts after a configuration change); silent when nothing did."""
         self._take(changed)
+        if self.config.source is not None:
+            self._reread_config()
         return self._build(None, quiet=True)
 
     def apply(self, changed: Iterable[Path]) -> Rebuild | None:
@@ -78,6 +83,10 @@ class Rebuilder:
     def _reread_config(self) -> None:
         source = self.config.source
         assert source is not None
+        data = _read_bytes(source)
+        if data == self._config_bytes:
+            return
+        self._config_bytes = data
         try:
             config = load_config(source, cwd=self.config.root)
         except EdgeviewsError as error:
@@ -146,6 +155,15 @@ class Rebuilder:
         """A follow-up line under the last one (the offending line, what to do)."""
         self._out.write(f"         {text}\n")
         self._out.flush()
+
+
+def _read_bytes(path: Path | None) -> bytes | None:
+    if path is None:
+        return None
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None  # gone: load_config says so, with the path
 
 
 def recompiled_views(result: BuildResult) -> tuple[str, ...]:
