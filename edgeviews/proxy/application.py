@@ -23,7 +23,7 @@ from edgeviews.proxy.asgi import ASGIApp, Message, Receive, Scope, Send
 from edgeviews.proxy.forwarding import Exchange, forward
 from edgeviews.proxy.snapshot import RoutePlan, Snapshot, build_snapshot
 from edgeviews.proxy.target import relative_paths
-from edgeviews.proxy.upstream_client import make_client
+from edgeviews.proxy.upstream_client import httpx2_transport, make_client
 
 logger = logging.getLogger("edgeviews.proxy")
 
@@ -44,6 +44,7 @@ class ProxyApp:
         self._host_app = app
         self._transport = transport
         self._client: httpx2.AsyncClient | None = None
+        self._upstream: httpx2.AsyncBaseTransport | None = None
         self._fallback = self._router(self._snapshot)
 
     def _router(self, snapshot: Snapshot) -> Router:
@@ -69,16 +70,22 @@ class ProxyApp:
         self._snapshot = new
         logger.info("reloaded: %d routes, env %s", len(new.plans), new.env or "-")
 
-    def _client_for_worker(self) -> httpx2.AsyncClient:
-        # Created on first use, inside the worker's own event loop; one per worker process.
-        if self._client is None:
-            self._client = make_client(self._snapshot.settings, self._transport)
-        return self._client
+    def _upstream_for_worker(self) -> httpx2.AsyncBaseTransport:
+        """The pool of this worker, created on first use inside the worker's own event loop.
+
+        The client owns it (and closes it); requests go to its transport directly, skipping
+        the client's auth, redirect and cookie layers that a proxy must not use anyway.
+        """
+        if self._client is None or self._upstream is None:
+            settings = self._snapshot.settings
+            self._upstream = self._transport or httpx2_transport(settings)
+            self._client = make_client(settings, self._upstream)
+        return self._upstream
 
     async def aclose(self) -> None:
         """Close the upstream connection pool (at lifespan shutdown)."""
         if self._client is not None:
-            client, self._client = self._client, None
+            client, self._client, self._upstream = self._client, None, None
             await client.aclose()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -93,7 +100,7 @@ class ProxyApp:
                     scope,
                     receive,
                     send,
-                    client=self._client_for_worker(),
+                    transport=self._upstream_for_worker(),
                     snapshot=snapshot,
                     plan=plan,
                     path=path,

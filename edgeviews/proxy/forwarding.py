@@ -75,7 +75,7 @@ async def forward(
     receive: Receive,
     send: Send,
     *,
-    client: httpx2.AsyncClient,
+    transport: httpx2.AsyncBaseTransport,
     snapshot: Snapshot,
     plan: RoutePlan,
     path: str,
@@ -88,7 +88,9 @@ async def forward(
     exchange = Exchange(method=method, path=path, client=peer[0] if peer else "-")
     injected: list[str] = []
     try:
-        await _forward(scope, receive, send, client, snapshot, plan, raw_path, exchange, injected)
+        await _forward(
+            scope, receive, send, transport, snapshot, plan, raw_path, exchange, injected
+        )
     finally:
         log_access(exchange, injected, (time.perf_counter() - started) * 1000)
 
@@ -112,7 +114,7 @@ async def _forward(
     scope: Scope,
     receive: Receive,
     send: Send,
-    client: httpx2.AsyncClient,
+    transport: httpx2.AsyncBaseTransport,
     snapshot: Snapshot,
     plan: RoutePlan,
     raw_path: bytes,
@@ -175,7 +177,7 @@ async def _forward(
             extensions=extensions,
         )
         try:
-            response = await client.send(request, stream=True)
+            response = await transport.handle_async_request(request)
         except httpx2.HTTPError as error:
             if isinstance(error.__cause__ or error.__context__, ClientGone):
                 exchange.outcome = "client-gone"

@@ -163,4 +163,4 @@ async def test_lifespan_reaches_the_host_app_and_closes_the_pool(project: Path) 
     await proxy({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, messages.get, send)  # type: ignore[arg-type]
     assert events == ["startup", "shutdown"]
     assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
-    assert proxy._client is None
+    assert proxy._client is None and proxy._upstream is None
