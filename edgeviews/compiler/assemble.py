@@ -9,7 +9,8 @@ from jinja2 import nodes
 
 from edgeviews.compiler import catalog
 from edgeviews.compiler.codegen import CodeGenerator, Unit, literal_ok
-from edgeviews.compiler.parsing import TemplateSyntaxError, make_environment, parse_template
+from edgeviews.compiler.errors import TemplateSyntaxError
+from edgeviews.compiler.parsing import make_environment, parse_template
 
 HEADER = '''"""Compiled from the Jinja template {name} by edgeviews. Do not edit: edit the template."""
 
@@ -22,7 +23,7 @@ def referenced_names(tree: nodes.Template) -> tuple[set[str], bool]:
     names: set[str] = set()
     dynamic = False
     for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
-        template = node.template
+        template: Any = getattr(node, "template", None)
         if isinstance(template, nodes.Const) and isinstance(template.value, str):
             names.add(template.value)
         elif isinstance(template, nodes.Const) and isinstance(template.value, (list, tuple)):
@@ -30,7 +31,9 @@ def referenced_names(tree: nodes.Template) -> tuple[set[str], bool]:
         elif isinstance(template, (nodes.List, nodes.Tuple)) and all(
             isinstance(i, nodes.Const) for i in template.items
         ):
-            names.update(i.value for i in template.items if isinstance(i.value, str))
+            names.update(
+                v for v in (getattr(i, "value", None) for i in template.items) if isinstance(v, str)
+            )
         else:
             dynamic = True
     return names, dynamic
@@ -97,10 +100,10 @@ def compile_source(
         index = template_ids[template_name]
         generator = CodeGenerator(unit, template_name, f"t{index}_")
         if template_name in broken:
-            error = broken[template_name]
+            failure = broken[template_name]
             code = (
                 f"def t{index}_root(ctx, out, blocks, exp):\n"
-                f"    raise TemplateSyntaxError({error.message!r}, {error.lineno!r}, {template_name!r})"
+                f"    raise TemplateSyntaxError({failure.message!r}, {failure.lineno!r}, {template_name!r})"
             )
         else:
             generator.generate_template(trees[template_name])
@@ -118,7 +121,9 @@ def compile_source(
         render_code = fast.source().lstrip("\n") + "\n"
         line_maps.append((len(parts), name, fast.line_map))
         parts.append("")
-    return _module(name, unit, parts, line_maps, records, include_all, runtime_import, env, render_code)
+    return _module(
+        name, unit, parts, line_maps, records, include_all, runtime_import, env, render_code
+    )
 
 
 def _module(
@@ -140,12 +145,14 @@ def _module(
         needs_table = unit.any_filter_by_name
         filters = "FILTERS" if needs_table else _table(unit.filter_table, catalog.FILTER_FUNCTIONS)
         tests = "TESTS" if needs_table else _table(unit.test_table, catalog.TEST_FUNCTIONS)
-        lines.append(f"ENV = Env({unit.undefined}, False, {env.newline_sequence!r}, {filters}, {tests})")
+        lines.append(
+            f"ENV = Env({unit.undefined}, False, {env.newline_sequence!r}, {filters}, {tests})"
+        )
         lines.append("ENV_AE = ENV.with_autoescape(True)")
     body = "\n".join(lines) + "\n\n" if lines else ""
     abs_lines: dict[int, tuple[str, int]] = {}
     offset = body.count("\n")
-    for (_index, template_name, line_map), part in zip(line_maps, parts):
+    for (_index, template_name, line_map), part in zip(line_maps, parts, strict=False):
         if not part:
             continue
         for rel, lineno in line_map:

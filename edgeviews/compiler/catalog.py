@@ -154,7 +154,7 @@ def _table(module: str, variable: str) -> dict[str, str]:
             assert isinstance(node.value, ast.Dict)
             return {
                 ast.literal_eval(key): ast.unparse(value)
-                for key, value in zip(node.value.keys, node.value.values)
+                for key, value in zip(node.value.keys, node.value.values, strict=False)
                 if key is not None
             }
     raise LookupError(variable)

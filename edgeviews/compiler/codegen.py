@@ -31,7 +31,7 @@ from jinja2.visitor import NodeVisitor
 from markupsafe import Markup, escape
 
 from edgeviews.compiler.catalog import FILTER_FUNCTIONS, TEST_FUNCTIONS
-from edgeviews.compiler.parsing import TemplateSyntaxError
+from edgeviews.compiler.errors import TemplateSyntaxError
 
 OPERATORS = {
     "eq": "==",
@@ -44,8 +44,21 @@ OPERATORS = {
     "notin": "not in",
 }
 LOOP_ATTRIBUTES = frozenset(
-    ("index", "index0", "revindex", "revindex0", "first", "last", "length", "depth", "depth0")
-    + ("previtem", "nextitem", "cycle", "changed")
+    (
+        "index",
+        "index0",
+        "revindex",
+        "revindex0",
+        "first",
+        "last",
+        "length",
+        "depth",
+        "depth0",
+        "previtem",
+        "nextitem",
+        "cycle",
+        "changed",
+    )
 )
 GLOBAL_DEFAULTS = {
     "range": "range",
@@ -188,7 +201,7 @@ class CodeGenerator(NodeVisitor):
         method = getattr(self, f"visit_{type(node).__name__}", None)
         if method is None:
             self.fail(f"the {type(node).__name__} construct is not supported", node.lineno)
-        return method(node, *args, **kwargs)
+        return method(node, *args, **kwargs)  # type: ignore[misc]
 
     # -- names and frames
 
@@ -341,7 +354,9 @@ class CodeGenerator(NodeVisitor):
         eval_ctx = EvalContext(self.env, self.jinja_name)
         self.writeline("def render(*args, **kwargs):", extra=1)
         self.indent()
-        self.writeline('"""Render the template; arguments as for jinja2.Template.render (a dict and/or keywords)."""')
+        self.writeline(
+            '"""Render the template; arguments as for jinja2.Template.render (a dict and/or keywords)."""'
+        )
         self.writeline("ctx = dict(*args, **kwargs) if args else kwargs")
         frame = Frame(eval_ctx)
         frame.buffer = "out"
@@ -353,6 +368,7 @@ class CodeGenerator(NodeVisitor):
         self.enter_frame(frame)
         pieces: list[str] = []
         for output in node.body:
+            assert isinstance(output, nodes.Output)
             for child in output.nodes:
                 try:
                     const = child.as_const(frame.eval_ctx)
@@ -393,10 +409,7 @@ class CodeGenerator(NodeVisitor):
                 self.writeline("if parent_template is None:")
                 self.indent()
                 level += 1
-        if node.scoped:
-            context = self.derive_context(frame)
-        else:
-            context = self._ctx_stack[-1]
+        context = self.derive_context(frame) if node.scoped else self._ctx_stack[-1]
         if node.required:
             self.writeline(f"if len(blocks[{node.name!r}]) <= 1:", node)
             self.indent()
@@ -436,10 +449,9 @@ class CodeGenerator(NodeVisitor):
             isinstance(template, nodes.Const)
             and isinstance(template.value, str)
             and func_name == "get_template"
-        ):
-            if template.value in self.unit.template_ids:
-                self.write(self.template_ref(template.value))
-                return
+        ) and template.value in self.unit.template_ids:
+            self.write(self.template_ref(template.value))
+            return
         self.write(f"{func_name}(TEMPLATES, ")
         self.visit(template, frame)
         self.write(")")
@@ -787,7 +799,7 @@ class CodeGenerator(NodeVisitor):
         with_frame = frame.inner()
         with_frame.symbols.analyze_node(node)
         self.enter_frame(with_frame)
-        for target, expr in zip(node.targets, node.values):
+        for target, expr in zip(node.targets, node.values, strict=False):
             self.newline()
             self.visit(target, with_frame)
             self.write(" = ")
@@ -851,7 +863,9 @@ class CodeGenerator(NodeVisitor):
         self.blockvisit(node.body, scope_frame)
         self.leave_frame(scope_frame)
 
-    def visit_ScopedEvalContextModifier(self, node: nodes.ScopedEvalContextModifier, frame: Frame) -> None:
+    def visit_ScopedEvalContextModifier(
+        self, node: nodes.ScopedEvalContextModifier, frame: Frame
+    ) -> None:
         values = {}
         dynamic = None
         for keyword in node.options:
@@ -892,9 +906,9 @@ class CodeGenerator(NodeVisitor):
         return None
 
     def visit_Name(self, node: nodes.Name, frame: Frame) -> None:
-        if node.ctx == "store" and (frame.toplevel or frame.loop_frame or frame.block_frame):
-            if self._assign_stack:
-                self._assign_stack[-1].add(node.name)
+        storing = node.ctx == "store" and (frame.toplevel or frame.loop_frame or frame.block_frame)
+        if storing and self._assign_stack:
+            self._assign_stack[-1].add(node.name)
         ref = frame.symbols.ref(node.name)
         if node.ctx == "load":
             load = frame.symbols.find_load(ref)
@@ -1127,7 +1141,9 @@ class CodeGenerator(NodeVisitor):
             self.write(f"{table[node.name]}(")
             if needs_env(node.name, is_filter):
                 self.write(f"{self.env_ref(frame)}, ")
-        if (is_filter and node.name in ("map", "select", "reject", "selectattr", "rejectattr")) or (not is_filter and node.name in ("filter", "test")):
+        if (is_filter and node.name in ("map", "select", "reject", "selectattr", "rejectattr")) or (
+            not is_filter and node.name in ("filter", "test")
+        ):
             self.note_dynamic_lookup(node)
         yield
         self.signature(node, frame)
@@ -1157,9 +1173,8 @@ class CodeGenerator(NodeVisitor):
         frame: Frame,
         extra_kwargs: dict[str, str] | None = None,
     ) -> None:
-        kwarg_workaround = any(
-            is_python_keyword(k) for k in [x.key for x in node.kwargs] + list(extra_kwargs or ())
-        )
+        keys: list[str] = [str(x.key) for x in node.kwargs]
+        kwarg_workaround = any(is_python_keyword(k) for k in [*keys, *(extra_kwargs or ())])
         first = True
 
         def sep() -> None:

@@ -488,8 +488,8 @@ class StrictUndefined(Undefined):
 
     __slots__ = ()
     __module__ = "jinja2.runtime"
-    __iter__ = __str__ = __len__ = Undefined._fail_with_undefined_error  # type: ignore[assignment]
-    __eq__ = __ne__ = __bool__ = __hash__ = Undefined._fail_with_undefined_error  # type: ignore[assignment]
+    __iter__ = __str__ = __len__ = Undefined._fail_with_undefined_error
+    __eq__ = __ne__ = __bool__ = __hash__ = Undefined._fail_with_undefined_error
     __contains__ = Undefined._fail_with_undefined_error
 
 
@@ -879,7 +879,9 @@ def generate_lorem_ipsum(n: int = 5, html: bool = True, min: int = 20, max: int 
     return Markup("\n".join(f"<p>{escape(x)}</p>" for x in result))
 
 
-def add_template_note(error: BaseException, lines: dict[int, tuple[str, int]], module: dict[str, Any]) -> None:
+def add_template_note(
+    error: BaseException, lines: dict[int, tuple[str, int]], module: dict[str, Any]
+) -> None:
     """Attach the template name and line of the innermost generated frame to a render error.
 
     ``lines`` maps the first generated line of each template statement to (template, line).

@@ -430,10 +430,7 @@ def do_join(eval_ctx: Any, value: Any, d: Any = "", attribute: Any = None) -> An
                 do_escape = True
             else:
                 value[idx] = str(item)
-        if do_escape:
-            d = escape(d)
-        else:
-            d = str(d)
+        d = escape(d) if do_escape else str(d)
         return d.join(value)
     return soft_str(d).join(map(soft_str, value))
 
@@ -532,10 +529,7 @@ def do_urlize(
 
 
 def do_indent(s: Any, width: Any = 4, first: Any = False, blank: Any = False) -> Any:
-    if isinstance(width, str):
-        indention = width
-    else:
-        indention = " " * width
+    indention = width if isinstance(width, str) else " " * width
     newline = "\n"
     if isinstance(s, Markup):
         indention = Markup(indention)
@@ -853,7 +847,7 @@ def prepare_select_or_reject(
         def func(item: Any) -> Any:
             return context.environment.call_test(name, item, args, kwargs, context)
     except LookupError:
-        func = bool
+        func = bool  # type: ignore[assignment]
     return lambda item: modfunc(func(transfunc(item)))
 
 

@@ -115,10 +115,7 @@ class TemplateModule:
         return "".join(self._body_stream)
 
     def __repr__(self) -> str:
-        if self.__name__ is None:
-            name = f"memory:{id(self):x}"
-        else:
-            name = repr(self.__name__)
+        name = f"memory:{id(self):x}" if self.__name__ is None else repr(self.__name__)
         return f"<{type(self).__name__} {name}>"
 
 

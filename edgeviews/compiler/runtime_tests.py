@@ -92,7 +92,7 @@ def test_number(value: Any) -> Any:
 def test_sequence(value: Any) -> Any:
     try:
         len(value)
-        value.__getitem__
+        value.__getitem__  # noqa: B018
     except Exception:
         return False
     return True
