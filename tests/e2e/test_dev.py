@@ -1,8 +1,9 @@
 """The real `edgeviews dev` process: saves on disk show up through the running proxy.
 
-Each test starts a small upstream site on 127.0.0.1, writes a project whose route points at
-it, runs `edgeviews dev --port 0` and edits files under it. Every wait is bounded and the
-process is always stopped.
+A small upstream site runs on 127.0.0.1; a project's routes point at it, `edgeviews dev
+--port 0` serves it, and the tests edit files under it. Tests that only edit their own view
+share one process (each has its own view and route); those that change the configuration
+or stop the server get their own. Every wait is bounded and every process is stopped.
 """
 
 from __future__ import annotations
@@ -27,10 +28,13 @@ PAGE = (
 )
 REPO = Path(__file__).resolve().parents[2]
 TIMEOUT = 15.0
+# Each of these views is injected into the pages under /<view>/ and edited by one test only.
+VIEWS = ("saved", "inflight", "broken", "live", "browser")
 
 
-class Upstream(ThreadingHTTPServer):
-    """The site behind the proxy. `/slow` sends half its page, then waits for `release`."""
+class Site(ThreadingHTTPServer):
+    """The site behind the proxy. A path ending in `/slow` sends half its page, then waits
+    for `release`."""
 
     daemon_threads = True
 
@@ -47,14 +51,14 @@ class Upstream(ThreadingHTTPServer):
 class _Page(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
-    server: Upstream
+    server: Site
 
     def do_GET(self) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(PAGE)))
         self.end_headers()
-        if self.path != "/slow":
+        if not self.path.endswith("/slow"):
             self.wfile.write(PAGE)
             return
         half = PAGE.index(b"<h1>")
@@ -68,9 +72,9 @@ class _Page(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def upstream_server() -> Iterator[Upstream]:
-    server = Upstream()
+@pytest.fixture(scope="module")
+def site() -> Iterator[Site]:
+    server = Site()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -81,12 +85,20 @@ def upstream_server() -> Iterator[Upstream]:
         server.server_close()
 
 
-@pytest.fixture
-def upstream(upstream_server: Upstream) -> str:
-    return upstream_server.url
+def snippet(view: str, version: int) -> str:
+    return f'<script>window.snippet = "{view} v{version}";</script>\n'
 
 
-def write_config(project: Path, upstream: str, *, greeting: str = "hello", extra: str = "") -> None:
+def write_config(project: Path, site: Site, *, greeting: str = "hello", extra: str = "") -> None:
+    routes = "".join(
+        f"""
+[[routes]]
+match = ["/{view}/*"]
+upstream = "{site.url}"
+rewrite = [{{ selector = "body", append = "{view}" }}]
+"""
+        for view in VIEWS
+    )
     (project / "edgeviews.toml").write_text(
         f"""\
 views = "views"
@@ -95,24 +107,18 @@ default_env = "dev"
 
 [env.dev]
 GREETING = "{greeting}"
-
-[[routes]]
-match = ["/", "/about", "/slow"]
-upstream = "{upstream}"
-rewrite = [{{ selector = "body", append = "analytics" }}]
-{extra}
-"""
+{routes}{extra}"""
     )
 
 
-@pytest.fixture
-def project(tmp_path: Path, upstream: str) -> Path:
-    views = tmp_path / "views"
+def make_project(project: Path, site: Site) -> Path:
+    views = project / "views"
     views.mkdir()
-    (views / "analytics.html").write_text('<script>window.snippet = "v1";</script>\n')
+    for view in VIEWS:
+        (views / f"{view}.html").write_text(snippet(view, 1))
     (views / "banner.html").write_text("<p>{{ env.GREETING }}</p>\n")
-    write_config(tmp_path, upstream)
-    return tmp_path
+    write_config(project, site)
+    return project
 
 
 class Running:
@@ -181,12 +187,37 @@ class Running:
         self._reader.join(5)
 
 
-@pytest.fixture
-def dev(project: Path) -> Iterator[tuple[Running, str]]:
+def start_dev(project: Path) -> tuple[Running, str]:
     running = Running(["dev", "--host", "127.0.0.1", "--port", "0"], project)
     try:
         found = running.wait_for(r"serving on (http://127\.0\.0\.1:\d+)", timeout=30)
-        yield running, found.group(1)
+        running.wait_for(r"^watching views/")
+    except BaseException:
+        running.kill()
+        raise
+    return running, found.group(1)
+
+
+@pytest.fixture(scope="module")
+def shared(
+    tmp_path_factory: pytest.TempPathFactory, site: Site
+) -> Iterator[tuple[Running, str, Path]]:
+    """One `edgeviews dev` for the tests that each edit only their own view."""
+    project = make_project(tmp_path_factory.mktemp("shared-dev"), site)
+    running, url = start_dev(project)
+    try:
+        yield running, url, project
+    finally:
+        running.kill()
+
+
+@pytest.fixture
+def own(tmp_path: Path, site: Site) -> Iterator[tuple[Running, str, Path]]:
+    """An `edgeviews dev` for one test, which may change the configuration or stop it."""
+    project = make_project(tmp_path, site)
+    running, url = start_dev(project)
+    try:
+        yield running, url, project
     finally:
         running.kill()
 
@@ -202,74 +233,72 @@ def poll(fetch: Callable[[], str], wanted: str, *, timeout: float = TIMEOUT) -> 
         time.sleep(0.02)
 
 
-def test_a_saved_view_is_served_without_a_restart(dev: tuple[Running, str], project: Path) -> None:
-    running, url = dev
+def test_a_saved_view_is_served_without_a_restart(shared: tuple[Running, str, Path]) -> None:
+    running, url, project = shared
     with httpx2.Client(base_url=url, timeout=5) as client:
-        page = client.get("/").text
-        assert 'window.snippet = "v1"' in page
+        page = client.get("/saved/").text
+        assert 'window.snippet = "saved v1"' in page
         assert "<h1>Upstream</h1>" in page
         process_id = running.process.pid
 
-        (project / "views" / "analytics.html").write_text(
-            '<script>window.snippet = "v2";</script>\n'
-        )
-        page = poll(lambda: client.get("/").text, 'window.snippet = "v2"')
-        assert 'window.snippet = "v1"' not in page
+        mark = running.mark()
+        (project / "views" / "saved.html").write_text(snippet("saved", 2))
+        page = poll(lambda: client.get("/saved/").text, 'window.snippet = "saved v2"')
+        assert 'window.snippet = "saved v1"' not in page
         assert running.process.pid == process_id and running.process.poll() is None
-    running.wait_for(r"built: analytics \(1 view\)")
+    running.wait_for(r"built: saved \(1 view\) in \d+ ms", after=mark)
+    running.wait_for(r"live: in the proxy \d+ ms after the save", after=mark)
 
 
 def test_a_request_in_flight_finishes_with_the_views_it_started_with(
-    dev: tuple[Running, str], project: Path, upstream_server: Upstream
+    shared: tuple[Running, str, Path], site: Site
 ) -> None:
-    _, url = dev
+    _, url, project = shared
     slow: list[httpx2.Response] = []
     with httpx2.Client(base_url=url, timeout=TIMEOUT) as client:
-        poll(lambda: client.get("/").text, 'window.snippet = "v1"')
-        fetching = threading.Thread(target=lambda: slow.append(client.get("/slow")))
+        poll(lambda: client.get("/inflight/").text, 'window.snippet = "inflight v1"')
+        fetching = threading.Thread(target=lambda: slow.append(client.get("/inflight/slow")))
         with httpx2.Client(base_url=url, timeout=5) as other:
             fetching.start()
             try:
-                assert upstream_server.slow_started.wait(TIMEOUT)
-                (project / "views" / "analytics.html").write_text(
-                    '<script>window.snippet = "v2";</script>\n'
-                )
-                poll(lambda: other.get("/").text, 'window.snippet = "v2"')
+                assert site.slow_started.wait(TIMEOUT)
+                (project / "views" / "inflight.html").write_text(snippet("inflight", 2))
+                poll(lambda: other.get("/inflight/").text, 'window.snippet = "inflight v2"')
             finally:
-                upstream_server.release.set()
+                site.release.set()
                 fetching.join(TIMEOUT)
     assert slow[0].status_code == 200
     assert slow[0].text.startswith(PAGE[: PAGE.index(b"<h1>")].decode())
-    assert 'window.snippet = "v1"' in slow[0].text  # the snapshot it started with
+    assert 'window.snippet = "inflight v1"' in slow[0].text  # the snapshot it started with
     assert "<h1>Upstream</h1>" in slow[0].text
 
 
 def test_a_broken_view_keeps_the_last_good_one_until_fixed(
-    dev: tuple[Running, str], project: Path
+    shared: tuple[Running, str, Path],
 ) -> None:
-    running, url = dev
-    view = project / "views" / "analytics.html"
+    running, url, project = shared
+    view = project / "views" / "broken.html"
     with httpx2.Client(base_url=url, timeout=5) as client:
-        poll(lambda: client.get("/").text, 'window.snippet = "v1"')
+        poll(lambda: client.get("/broken/").text, 'window.snippet = "broken v1"')
 
         mark = running.mark()
-        view.write_text('<script>window.snippet = "v2";</script>\n{% if %}\n')
-        running.wait_for(r"error: views/analytics\.html:2", after=mark)
+        view.write_text(snippet("broken", 2) + "{% if %}\n")
+        running.wait_for(r"error: views/broken\.html:2", after=mark)
         running.wait_for(r"2 \| \{% if %\}", after=mark)
         for _ in range(3):
-            assert 'window.snippet = "v1"' in client.get("/").text
+            assert 'window.snippet = "broken v1"' in client.get("/broken/").text
         assert running.process.poll() is None
 
-        view.write_text('<script>window.snippet = "v3";</script>\n')
-        poll(lambda: client.get("/").text, 'window.snippet = "v3"')
+        view.write_text(snippet("broken", 3))
+        poll(lambda: client.get("/broken/").text, 'window.snippet = "broken v3"')
 
 
-def test_live_reload_names_the_changed_view(dev: tuple[Running, str], project: Path) -> None:
-    _, url = dev
+def test_live_reload_names_the_changed_view(shared: tuple[Running, str, Path]) -> None:
+    _, url, project = shared
     with httpx2.Client(base_url=url, timeout=5) as client:
-        page = client.get("/").text
+        page = client.get("/live/").text
         tag = re.search(r'<script src="/_edgeviews/livereload\.js" data-views="([^"]*)"', page)
-        assert tag is not None and tag.group(1) == "analytics", page
+        assert tag is not None and tag.group(1) == "live", page
         assert page.index(tag.group(0)) < page.index("</body>")
         script = client.get("/_edgeviews/livereload.js")
         assert script.headers["content-type"].startswith("text/javascript")
@@ -279,10 +308,10 @@ def test_live_reload_names_the_changed_view(dev: tuple[Running, str], project: P
             assert events.headers["content-type"].startswith("text/event-stream")
             lines = events.iter_lines()
             assert next(lines).startswith("retry:")
-            (project / "views" / "analytics.html").write_text("<script>/* v2 */</script>\n")
+            (project / "views" / "live.html").write_text(snippet("live", 2))
             event, data = _next_event(lines)
     assert event == "reload"
-    assert json.loads(data) == {"views": ["analytics"], "all": False}
+    assert json.loads(data) == {"views": ["live"], "all": False}
 
 
 def _next_event(lines: Iterator[str]) -> tuple[str, str]:
@@ -300,32 +329,35 @@ def _next_event(lines: Iterator[str]) -> tuple[str, str]:
 CONTACT_ROUTE = """
 [[routes]]
 match = ["/contact"]
-upstream = "{upstream}"
+upstream = "{url}"
 rewrite = [{{ selector = "body", append = "banner" }}]
 """
 
 
 def test_a_config_change_applies_live_and_a_broken_one_is_refused(
-    dev: tuple[Running, str], project: Path, upstream: str
+    own: tuple[Running, str, Path], site: Site
 ) -> None:
-    running, url = dev
+    running, url, project = own
     with httpx2.Client(base_url=url, timeout=5) as client:
         assert client.get("/contact").status_code == 404
 
-        write_config(project, upstream, extra=CONTACT_ROUTE.format(upstream=upstream))
+        write_config(project, site, extra=CONTACT_ROUTE.format(url=site.url))
         page = poll(lambda: client.get("/contact").text, "<p>hello</p>")
         assert "<h1>Upstream</h1>" in page
+
+        write_config(project, site, greeting="bonjour", extra=CONTACT_ROUTE.format(url=site.url))
+        poll(lambda: client.get("/contact").text, "<p>bonjour</p>")  # env values apply too
 
         mark = running.mark()
         (project / "edgeviews.toml").write_text('views = "views"\n[[routes]]\nmatch = "no-slash"\n')
         running.wait_for(r"error: .*edgeviews\.toml", after=mark)
         running.wait_for(r"previous configuration stays", after=mark)
-        assert "<p>hello</p>" in client.get("/contact").text
+        assert "<p>bonjour</p>" in client.get("/contact").text
         assert running.process.poll() is None
 
 
-def test_ctrl_c_stops_cleanly(dev: tuple[Running, str]) -> None:
-    running, url = dev
+def test_ctrl_c_stops_cleanly(own: tuple[Running, str, Path]) -> None:
+    running, url, _ = own
     with httpx2.stream("GET", f"{url}/_edgeviews/livereload", timeout=TIMEOUT) as events:
         next(events.iter_lines())  # an open event stream must not hold the shutdown up
         started = time.monotonic()
@@ -337,34 +369,29 @@ def test_ctrl_c_stops_cleanly(dev: tuple[Running, str]) -> None:
 
 @pytest.mark.browser
 def test_an_open_page_reloads_itself_only_when_its_view_changes(
-    dev: tuple[Running, str], project: Path, upstream: str
+    shared: tuple[Running, str, Path],
 ) -> None:
     from playwright.sync_api import sync_playwright
 
-    running, url = dev
-    write_config(project, upstream, extra=CONTACT_ROUTE.format(upstream=upstream))
-    with httpx2.Client(base_url=url, timeout=5) as client:
-        poll(lambda: client.get("/contact").text, "<p>hello</p>")
+    running, url, project = shared
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
         try:
             page = browser.new_page()
-            page.goto(f"{url}/")
-            assert page.evaluate("window.snippet") == "v1"
+            page.goto(f"{url}/browser/")
+            assert page.evaluate("window.snippet") == "browser v1"
             page.wait_for_function("window.edgeviewsLiveReload.readyState === 1", timeout=10_000)
             page.evaluate("window.stillTheSamePage = true")
 
             mark = running.mark()
-            (project / "views" / "banner.html").write_text("<p>bonjour</p>\n")
+            (project / "views" / "saved.html").write_text(snippet("saved", 9))  # not this page's
             running.wait_for(r"live: .* 1 open page told", after=mark)
             page.wait_for_timeout(300)  # a reload would have started by now
             assert page.evaluate("window.stillTheSamePage") is True
 
             with page.expect_navigation(timeout=10_000):
-                (project / "views" / "analytics.html").write_text(
-                    '<script>window.snippet = "v2";</script>\n'
-                )
-            assert page.evaluate("window.snippet") == "v2"
+                (project / "views" / "browser.html").write_text(snippet("browser", 2))
+            assert page.evaluate("window.snippet") == "browser v2"
             assert page.evaluate("window.stillTheSamePage") is None
         finally:
             browser.close()
