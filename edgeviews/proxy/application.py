@@ -23,7 +23,7 @@ from edgeviews.proxy.asgi import ASGIApp, Message, Receive, Scope, Send
 from edgeviews.proxy.forwarding import Exchange, forward
 from edgeviews.proxy.snapshot import RoutePlan, Snapshot, build_snapshot
 from edgeviews.proxy.target import relative_paths
-from edgeviews.proxy.upstream_client import httpx2_transport, make_client
+from edgeviews.proxy.upstream_client import fast_transport, make_client
 
 logger = logging.getLogger("edgeviews.proxy")
 
@@ -78,7 +78,7 @@ class ProxyApp:
         """
         if self._client is None or self._upstream is None:
             settings = self._snapshot.settings
-            self._upstream = self._transport or httpx2_transport(settings)
+            self._upstream = self._transport or fast_transport(settings)
             self._client = make_client(settings, self._upstream)
         return self._upstream
 

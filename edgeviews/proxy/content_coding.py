@@ -8,6 +8,7 @@ bytes of a page reach the browser while the upstream is still sending the rest.
 
 from __future__ import annotations
 
+import functools
 import zlib
 from typing import Final, Protocol
 
@@ -53,7 +54,13 @@ def _q(accepted: dict[str, float], coding: str) -> float:
 
 def upstream_accept_encoding(client_values: list[bytes]) -> bytes:
     """The Accept-Encoding to send upstream: the client's codings that we can also decode."""
-    accepted = parse_accept_encoding(client_values)
+    return _upstream_accept_encoding(tuple(client_values))
+
+
+@functools.lru_cache(maxsize=256)
+def _upstream_accept_encoding(client_values: tuple[bytes, ...]) -> bytes:
+    # Browsers send a handful of distinct values; parse each once.
+    accepted = parse_accept_encoding(list(client_values))
     usable = [coding for coding in DECODABLE if _q(accepted, coding) > 0]
     return ", ".join(usable).encode("ascii") if usable else b"identity"
 

@@ -42,7 +42,7 @@ from edgeviews.proxy.response_headers import (
 )
 from edgeviews.proxy.snapshot import RoutePlan, Snapshot
 from edgeviews.proxy.target import UnsafeTarget, check_path, upstream_url
-from edgeviews.proxy.upstream_client import timeouts
+from edgeviews.proxy.upstream_client import timeout_extension
 
 logger = logging.getLogger("edgeviews.proxy")
 
@@ -146,7 +146,7 @@ async def _forward(
     route = plan.route
     tag = plan.tag if plan.rewrites else None
     url = upstream_url(route.upstream, raw_path, scope.get("query_string", b""))
-    extensions: dict[str, object] = {"timeout": timeouts(settings).as_dict()}
+    extensions: dict[str, object] = {"timeout": timeout_extension(settings)}
     if route.route.preserve_host and view.host and route.upstream.scheme == "https":
         extensions["sni_hostname"] = _hostname(view.host)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import ssl
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -48,7 +48,6 @@ class ProxySettings:
     via: str = "edgeviews"
     health_path: str = "/_edgeviews/health"
     csp: bool = True
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     def ssl_verify(self) -> ssl.SSLContext | str | bool:
         """What the upstream transport verifies certificates against."""

@@ -7,6 +7,7 @@ follows them through the proxy with its own cookies.
 
 from __future__ import annotations
 
+import functools
 from http.cookiejar import Cookie, CookieJar
 from typing import Any
 
@@ -25,6 +26,12 @@ class NullCookieJar(CookieJar):
         return None
 
 
+@functools.lru_cache(maxsize=8)
+def timeout_extension(settings: ProxySettings) -> dict[str, float | None]:
+    """The per-request `timeout` extension, computed once per settings value."""
+    return timeouts(settings).as_dict()
+
+
 def timeouts(settings: ProxySettings) -> httpx2.Timeout:
     return httpx2.Timeout(
         connect=settings.connect_timeout,
@@ -39,7 +46,7 @@ def make_client(
 ) -> httpx2.AsyncClient:
     """A client for all upstreams of one worker; the transport is injectable (tests, fast path)."""
     if transport is None:
-        transport = httpx2_transport(settings)
+        transport = fast_transport(settings)
     return httpx2.AsyncClient(
         transport=transport,
         cookies=NullCookieJar(),
