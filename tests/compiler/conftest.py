@@ -9,7 +9,6 @@ docs/compiler-findings.md.
 
 from __future__ import annotations
 
-import ast
 import copy
 import os
 import random
@@ -123,26 +122,62 @@ def render_with_jinja(
         return _error("render", error)
 
 
+_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import\b|import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*))",
+    re.MULTILINE,
+)
+
+
 def stdlib_imports_only(code: str) -> list[str]:
-    """Names of modules the generated code imports that are not in the standard library."""
+    """Names of modules the generated code imports that are not in the standard library.
+
+    A line scan rather than an AST walk: generated modules run to hundreds of lines and this
+    check runs for every case. Relative imports (the shared runtime) are allowed.
+    """
     foreign = []
-    for node in ast.walk(ast.parse(code)):
-        names: list[str] = []
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module]
-        foreign += [n for n in names if n.split(".")[0] not in sys.stdlib_module_names]
+    for match in _IMPORT.finditer(code):
+        names = [match[1]] if match[1] else [n.strip() for n in match[2].split(",")]
+        foreign += [
+            n
+            for n in names
+            if not n.startswith(".") and n.split(".")[0] not in sys.stdlib_module_names
+        ]
     return foreign
 
 
-def load_compiled(code: str) -> types.ModuleType:
-    """Execute generated source as a fresh module (registered only while it runs)."""
-    name = f"edgeviews_compiled_{uuid.uuid4().hex}"
+SHARED_PACKAGE = "edgeviews_difftest_build"
+
+
+def shared_runtime_package() -> str:
+    """A stand-in for a built package: `<pkg>._runtime` from runtime_source(), loaded once."""
+    if SHARED_PACKAGE not in sys.modules:
+        from edgeviews.compiler import runtime_source
+
+        code = runtime_source()
+        foreign = stdlib_imports_only(code)
+        assert not foreign, f"runtime_source() imports non-stdlib modules {foreign}"
+        package = types.ModuleType(SHARED_PACKAGE)
+        package.__path__ = []
+        runtime = types.ModuleType(f"{SHARED_PACKAGE}._runtime")
+        runtime.__package__ = SHARED_PACKAGE
+        exec(compile(code, f"<{SHARED_PACKAGE}/_runtime.py>", "exec"), runtime.__dict__)
+        sys.modules[SHARED_PACKAGE] = package
+        sys.modules[runtime.__name__] = runtime
+    return SHARED_PACKAGE
+
+
+def load_compiled(code: str, package: str | None = None) -> types.ModuleType:
+    """Execute generated source as a fresh module (registered only while it runs).
+
+    With `package`, the module lives inside it, so `from ._runtime import ...` resolves.
+    """
+    leaf = f"edgeviews_compiled_{uuid.uuid4().hex}"
+    name = f"{package}.{leaf}" if package else leaf
     module = types.ModuleType(name)
+    module.__package__ = package or ""
     sys.modules[name] = module
     try:
-        exec(compile(code, f"<{name}>", "exec"), module.__dict__)
+        exec(compile(code, f"<{leaf}>", "exec"), module.__dict__)
     finally:
         del sys.modules[name]
     return module
@@ -154,20 +189,29 @@ def render_with_edgeviews(
     templates: Mapping[str, str] | None,
     globals: Mapping[str, Any] | None,
     options: Mapping[str, Any],
+    *,
+    shared_runtime: bool = False,
 ) -> Outcome:
-    """Our answer: compile_source, exec the module in a fresh namespace, call render."""
+    """Our answer: compile_source, exec the module in a fresh namespace, call render.
+
+    `shared_runtime` compiles as `edgeviews build` does (runtime_import="._runtime") instead
+    of inlining the runtime: the production layout, and far cheaper to exec per case.
+    """
+    package = shared_runtime_package() if shared_runtime else None
+    extra = {"runtime_import": "._runtime"} if shared_runtime else {}
     try:
         code = edgeviews.compile_source(
             source,
             templates=dict(templates) if templates is not None else None,
             globals=copy.deepcopy(dict(globals)) if globals is not None else None,
+            **extra,
             **options,
         )
     except Exception as error:
         return _error("compile", error)
     foreign = stdlib_imports_only(code)
     assert not foreign, f"compiled module imports non-stdlib modules {foreign}:\n{code}"
-    module = load_compiled(code)
+    module = load_compiled(code, package)
     random.seed(1234)
     try:
         output = module.render(**_fresh(context))
@@ -206,6 +250,19 @@ def agree(expected: Outcome, actual: Outcome) -> bool:
     return False
 
 
+def _reachable(source: str, context: Context, templates: Mapping[str, str]) -> dict[str, str]:
+    """The templates a repro needs: those named (quoted) in the source, the context or each other."""
+    seen: dict[str, str] = {}
+    texts = [source, repr(_fresh(context))]
+    while texts:
+        text = texts.pop()
+        for name, body in templates.items():
+            if name not in seen and (f"'{name}'" in text or f'"{name}"' in text):
+                seen[name] = body
+                texts.append(body)
+    return seen
+
+
 def describe(
     source: str,
     context: Context,
@@ -223,7 +280,7 @@ def describe(
         f"context:  {_fresh(context)!r}",
     ]
     if templates:
-        lines.append(f"templates: {dict(templates)!r}")
+        lines.append(f"templates: {_reachable(source, context, templates)!r}")
     if globals:
         lines.append(f"globals:  {dict(globals)!r}")
     lines += [f"jinja2:   {expected!r}", f"ours:     {actual!r}"]
@@ -238,10 +295,39 @@ def assert_same(
     globals: Mapping[str, Any] | None = None,
     **options: Any,
 ) -> Outcome:
-    """Render `source` with jinja2 and with our compiled module; fail unless they agree exactly."""
+    """Render `source` with jinja2 and with our compiled module; fail unless they agree exactly.
+
+    Our module is the self-contained kind (runtime inlined, only what the template uses).
+    """
+    return _assert_same(source, context, templates, globals, options, shared_runtime=False)
+
+
+def assert_same_built(
+    source: str,
+    context: Context | None = None,
+    *,
+    templates: Mapping[str, str] | None = None,
+    globals: Mapping[str, Any] | None = None,
+    **options: Any,
+) -> Outcome:
+    """As assert_same, with our module compiled as `edgeviews build` lays it out (shared runtime)."""
+    return _assert_same(source, context, templates, globals, options, shared_runtime=True)
+
+
+def _assert_same(
+    source: str,
+    context: Context | None,
+    templates: Mapping[str, str] | None,
+    globals: Mapping[str, Any] | None,
+    options: Mapping[str, Any],
+    *,
+    shared_runtime: bool,
+) -> Outcome:
     context = context or {}
     expected = render_with_jinja(source, context, templates, globals, options)
-    actual = render_with_edgeviews(source, context, templates, globals, options)
+    actual = render_with_edgeviews(
+        source, context, templates, globals, options, shared_runtime=shared_runtime
+    )
     assert agree(expected, actual), describe(
         source, context, templates, globals, options, expected, actual
     )
@@ -255,6 +341,12 @@ AssertSame = Callable[..., Outcome]
 def assert_same_fixture() -> AssertSame:
     """`assert_same(source, context=None, *, templates=None, globals=None, **options)`."""
     return assert_same
+
+
+@pytest.fixture(scope="session", name="assert_same_built")
+def assert_same_built_fixture() -> AssertSame:
+    """assert_same against the build layout (module + shared `_runtime`); cheaper for big grids."""
+    return assert_same_built
 
 
 @pytest.fixture(scope="session")

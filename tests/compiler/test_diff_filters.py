@@ -341,10 +341,10 @@ def test_every_builtin_filter_has_cases() -> None:
     ],
 )
 def test_filter_on_awkward_values(
-    assert_same: AssertSame, autoescape: bool, value: object, chain: str
+    assert_same_built: AssertSame, autoescape: bool, value: object, chain: str
 ) -> None:
     """Filters over None, empty and mistyped values: same output, or the same error."""
-    assert_same("{{ v|" + chain + " }}", {"v": value}, autoescape=autoescape)
+    assert_same_built("{{ v|" + chain + " }}", {"v": value}, autoescape=autoescape)
 
 
 @pytest.mark.parametrize(
@@ -352,9 +352,11 @@ def test_filter_on_awkward_values(
 )
 @pytest.mark.parametrize("undefined", ["default", "strict", "chainable"])
 def test_filter_on_undefined(
-    assert_same: AssertSame, autoescape: bool, undefined: str, chain: str
+    assert_same_built: AssertSame, autoescape: bool, undefined: str, chain: str
 ) -> None:
-    assert_same("[{{ nothing|" + chain + " }}]", {}, autoescape=autoescape, undefined=undefined)
+    assert_same_built(
+        "[{{ nothing|" + chain + " }}]", {}, autoescape=autoescape, undefined=undefined
+    )
 
 
 @pytest.mark.parametrize(

@@ -181,7 +181,7 @@ NO_ARG_TESTS = [
 
 
 @pytest.mark.parametrize("test_name", NO_ARG_TESTS)
-def test_operand_grid(assert_same: AssertSame, autoescape: bool, test_name: str) -> None:
+def test_operand_grid(assert_same_built: AssertSame, autoescape: bool, test_name: str) -> None:
     """Each no-argument test over every kind of operand, `is` and `is not` (errors included)."""
     parts = []
     for operand in OPERANDS:
@@ -203,7 +203,7 @@ def test_operand_grid(assert_same: AssertSame, autoescape: bool, test_name: str)
                 + test_name
                 + " }}"
             )
-    assert_same("|".join(parts), context(), autoescape=autoescape)
+    assert_same_built("|".join(parts), context(), autoescape=autoescape)
 
 
 @pytest.mark.parametrize(

@@ -99,9 +99,9 @@ SOURCES = [
 @pytest.mark.parametrize("undefined", ["default", "strict", "chainable"])
 @pytest.mark.parametrize("source", SOURCES)
 def test_undefined_behaviour(
-    assert_same: AssertSame, autoescape: bool, undefined: str, source: str
+    assert_same_built: AssertSame, autoescape: bool, undefined: str, source: str
 ) -> None:
-    assert_same(source, CONTEXT, autoescape=autoescape, undefined=undefined)
+    assert_same_built(source, CONTEXT, autoescape=autoescape, undefined=undefined)
 
 
 @pytest.mark.parametrize("undefined", ["default", "strict", "chainable"])

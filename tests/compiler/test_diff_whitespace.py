@@ -56,14 +56,14 @@ GRID = list(itertools.product([False, True], [False, True], [False, True]))
 )
 @pytest.mark.parametrize("source", WHITESPACE_TEMPLATES)
 def test_whitespace_options(
-    assert_same: AssertSame,
+    assert_same_built: AssertSame,
     autoescape: bool,
     source: str,
     trim_blocks: bool,
     lstrip_blocks: bool,
     keep_trailing_newline: bool,
 ) -> None:
-    assert_same(
+    assert_same_built(
         source,
         CONTEXT,
         autoescape=autoescape,
@@ -164,7 +164,7 @@ LINE_TEMPLATES = [
 @pytest.mark.parametrize("source", LINE_TEMPLATES)
 @pytest.mark.parametrize("trim_blocks", [False, True])
 def test_line_statements_and_comments(
-    assert_same: AssertSame,
+    assert_same_built: AssertSame,
     autoescape: bool,
     source: str,
     statement_prefix: str | None,
@@ -176,4 +176,4 @@ def test_line_statements_and_comments(
         options["line_statement_prefix"] = statement_prefix
     if comment_prefix is not None:
         options["line_comment_prefix"] = comment_prefix
-    assert_same(source, CONTEXT, **options)
+    assert_same_built(source, CONTEXT, **options)
