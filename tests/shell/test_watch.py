@@ -97,23 +97,45 @@ class Running:
         self._reader.join(5)
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    views = tmp_path / "views"
+def make_project(project: Path) -> Path:
+    views = project / "views"
     (views / "partials").mkdir(parents=True)
     (views / "analytics.html").write_text("<script>/* analytics v1 */</script>\n")
     (views / "banner.html").write_text('<div>{% include "partials/notice.html" %}</div>\n')
     (views / "partials" / "notice.html").write_text("notice v1")
-    (tmp_path / "edgeviews.toml").write_text(CONFIG)
-    return tmp_path
+    (views / "syntax.html").write_text("<p>syntax v1</p>\n")
+    (project / "edgeviews.toml").write_text(CONFIG)
+    return project
 
 
-@pytest.fixture
-def watching(project: Path) -> Iterator[Running]:
+def start_watch(project: Path) -> Running:
     running = Running(["watch"], project)
     try:
         running.wait_for(r"^watching views/ and edgeviews\.toml", timeout=30)
-        yield running
+    except BaseException:
+        running.kill()
+        raise
+    return running
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Running, Path]]:
+    """One `edgeviews watch` for the tests that each edit only their own files."""
+    project = make_project(tmp_path_factory.mktemp("shared-watch"))
+    running = start_watch(project)
+    try:
+        yield running, project
+    finally:
+        running.kill()
+
+
+@pytest.fixture
+def own(tmp_path: Path) -> Iterator[tuple[Running, Path]]:
+    """An `edgeviews watch` for one test, which may change the configuration or stop it."""
+    project = make_project(tmp_path)
+    running = start_watch(project)
+    try:
+        yield running, project
     finally:
         running.kill()
 
@@ -137,7 +159,8 @@ def render(project: Path, view: str) -> str:
             del sys.modules[key]
 
 
-def test_starts_with_a_build_and_rebuilds_a_saved_view(watching: Running, project: Path) -> None:
+def test_starts_with_a_build_and_rebuilds_a_saved_view(shared: tuple[Running, Path]) -> None:
+    watching, project = shared
     assert "analytics v1" in render(project, "analytics")
     mark = watching.mark()
     (project / "views" / "analytics.html").write_text("<script>/* analytics v2 */</script>\n")
@@ -146,7 +169,8 @@ def test_starts_with_a_build_and_rebuilds_a_saved_view(watching: Running, projec
     assert "analytics v2" in render(project, "analytics")
 
 
-def test_a_partial_rebuilds_the_views_that_include_it(watching: Running, project: Path) -> None:
+def test_a_partial_rebuilds_the_views_that_include_it(shared: tuple[Running, Path]) -> None:
+    watching, project = shared
     mark = watching.mark()
     (project / "views" / "partials" / "notice.html").write_text("notice v2")
     found = watching.wait_for(r"built: (.*) \(1 view\)", after=mark)
@@ -154,25 +178,37 @@ def test_a_partial_rebuilds_the_views_that_include_it(watching: Running, project
     assert render(project, "banner") == "<div>notice v2</div>"
 
 
-def test_a_syntax_error_is_reported_and_survived(watching: Running, project: Path) -> None:
-    view = project / "views" / "analytics.html"
+def test_a_syntax_error_is_reported_and_survived(shared: tuple[Running, Path]) -> None:
+    watching, project = shared
+    view = project / "views" / "syntax.html"
     mark = watching.mark()
-    view.write_text("<script>/* analytics v2 */</script>\n{{ broken }\n")
-    watching.wait_for(r"error: views/analytics\.html:2: ", after=mark)
+    view.write_text("<p>syntax v2</p>\n{{ broken }\n")
+    watching.wait_for(r"error: views/syntax\.html:2: ", after=mark)
     watching.wait_for(r"^\s+2 \| \{\{ broken \}$", after=mark)
     watching.wait_for(r"last good build stays", after=mark)
-    assert "analytics v1" in render(project, "analytics")
+    assert render(project, "syntax") == "<p>syntax v1</p>"
     assert watching.process.poll() is None
 
     mark = watching.mark()
-    view.write_text("<script>/* analytics v3 */</script>\n")
-    watching.wait_for(r"built: analytics \(1 view\)", after=mark)
-    assert "analytics v3" in render(project, "analytics")
+    view.write_text("<p>syntax v3</p>\n")
+    watching.wait_for(r"built: syntax \(1 view\)", after=mark)
+    assert render(project, "syntax") == "<p>syntax v3</p>"
 
 
-def test_a_config_change_is_reread_and_a_broken_one_refused(
-    watching: Running, project: Path
-) -> None:
+def test_editor_litter_and_other_files_start_no_build(shared: tuple[Running, Path]) -> None:
+    watching, project = shared
+    mark = watching.mark()
+    (project / "views" / ".syntax.html.swp").write_text("x")
+    (project / "views" / "syntax.html~").write_text("x")
+    (project / "views" / "notes.md").write_text("x")
+    (project / "README.txt").write_text("outside the views folder")
+    (project / "build" / "views" / "stray.html").write_text("inside the build output")
+    time.sleep(0.5)
+    assert watching.lines[mark:] == []
+
+
+def test_a_config_change_is_reread_and_a_broken_one_refused(own: tuple[Running, Path]) -> None:
+    watching, project = own
     config = project / "edgeviews.toml"
     mark = watching.mark()
     config.write_text(CONFIG + "views = 1\n")
@@ -183,7 +219,7 @@ def test_a_config_change_is_reread_and_a_broken_one_refused(
     mark = watching.mark()
     config.write_text(CONFIG + "[jinja]\nkeep_trailing_newline = true\n")
     watching.wait_for(r"edgeviews\.toml changed: rebuilding everything", after=mark)
-    watching.wait_for(r"built: .*\(2 views\)", after=mark)
+    watching.wait_for(r"built: .*\(3 views\)", after=mark)
     assert render(project, "analytics") == "<script>/* analytics v1 */</script>\n"
 
     mark = watching.mark()  # the watcher restarted on the new file: saves still count
@@ -191,17 +227,9 @@ def test_a_config_change_is_reread_and_a_broken_one_refused(
     watching.wait_for(r"built: analytics \(1 view\)", after=mark)
 
 
-def test_editor_litter_and_other_files_start_no_build(watching: Running, project: Path) -> None:
-    mark = watching.mark()
-    (project / "views" / ".analytics.html.swp").write_text("x")
-    (project / "views" / "notes.md").write_text("x")
-    (project / "README.txt").write_text("outside the views folder")
-    time.sleep(0.5)
-    assert not [line for line in watching.lines[mark:] if "built:" in line]
-
-
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_stops_cleanly(watching: Running, signum: int) -> None:
+def test_stops_cleanly(own: tuple[Running, Path], signum: int) -> None:
+    watching, _ = own
     assert watching.stop(signum) == 0
     assert "Traceback" not in watching.output
     assert watching.lines[-1] == "stopped"
