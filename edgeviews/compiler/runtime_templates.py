@@ -77,8 +77,7 @@ def get_or_select_template(templates: dict[Any, CompiledTemplate], name: Any) ->
 
 def include_context(ctx: dict[str, Any], local_vars: dict[str, Any]) -> dict[str, Any]:
     """The context an included or imported-with-context template sees: ours plus our locals."""
-    if not local_vars:
-        return ctx
+    # Always a copy: what the included template sets must not leak back into ours.
     rv = dict(ctx)
     for key, value in local_vars.items():
         if value is not missing:
