@@ -75,32 +75,28 @@ def definitions() -> tuple[Definition, ...]:
     seen_imports: set[str] = set()
     for module in RUNTIME_MODULES:
         source = (HERE / module).read_text()
+        lines = source.splitlines()
         tree = ast.parse(source)
         for node in tree.body:
             if isinstance(node, ast.Expr):
                 continue
             if isinstance(node, ast.ImportFrom) and (
-                node.module == "__future__"
+                node.module in ("__future__", "typing")
                 or node.level
                 or (node.module or "").startswith("edgeviews")
             ):
                 continue
-            if isinstance(node, ast.ImportFrom) and node.module == "typing":
-                continue
-            segment = ast.get_source_segment(source, node, padded=False) or ""
+            # Top-level statements own whole lines: slice them (get_source_segment is quadratic).
+            start = node.lineno
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.decorator_list:
+                start = node.decorator_list[0].lineno
+            segment = "\n".join(lines[start - 1 : node.end_lineno])
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 if segment in seen_imports:
                     continue
                 seen_imports.add(segment)
-                imports.append(
-                    Definition(segment, frozenset(_bound_names(node)), frozenset(), True)
-                )
+                imports.append(Definition(segment, frozenset(_bound_names(node)), frozenset(), True))
                 continue
-            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.decorator_list:
-                first = node.decorator_list[0]
-                lines = source.splitlines()
-                start = first.lineno - 1
-                segment = "\n".join(lines[start : node.end_lineno])
             defs.append(
                 Definition(
                     segment, frozenset(_bound_names(node)), frozenset(_used_names(node)), False
