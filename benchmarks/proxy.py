@@ -147,7 +147,7 @@ def http_get(port: int, path: str = "/", *, timeout: float = 5.0) -> tuple[int, 
 
 
 def dechunk(data: bytes) -> bytes:
-    out = []
+    out: list[bytes] = []
     while True:
         line, _, data = data.partition(b"\r\n")
         size = int(line.split(b";")[0], 16)
@@ -160,7 +160,7 @@ def dechunk(data: bytes) -> bytes:
 # ---------------------------------------------------------------- the servers
 
 
-def nginx_config(root: Path, *, static_port: int, proxy_port: int) -> str:
+def nginx_config(root: Path, *, static_port: int) -> str:
     """Two nginx processes share this template: the static upstream and proxy_pass + sub_filter."""
     snippet = SNIPPET.format(id=MEASUREMENT_ID).replace("\\", "\\\\").replace("'", "\\'")
     return (
@@ -496,11 +496,150 @@ def format_table(
     )
 
 
+@dataclass
+class Target:
+    name: str
+    port: int
+    path: str
+    command: list[str]  # empty: already running (the upstream)
+    pid: int | None = None
+    skipped: str | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{self.path}"
+
+
+UPSTREAM = "upstream direct (nginx static)"
+NGINX_PROXY = "nginx proxy_pass + sub_filter"
+FLOOR = "raw ASGI + UpstreamTransport, naive splice"
+OURS = "edgeviews serve (full rewriter)"
+
+
+def start_targets(
+    stack: contextlib.ExitStack, root: Path, core: int | None
+) -> tuple[list[Target], int, int]:
+    """Start the upstreams and every proxy (idle servers cost nothing); return them and ports."""
+    static_port, nginx_port, special_port, raw_port, our_port = (free_port() for _ in range(5))
+    upstream_core = 0 if core else None
+    template = nginx_config(root, static_port=static_port)
+    nginx = [str(NGINX), "-e", "stderr", "-p", str(root), "-c"]
+    stack.enter_context(
+        running(
+            pinned(
+                upstream_core, [*nginx, str(write_nginx(root, "static", static_port, template))]
+            ),
+            static_port,
+            root / "nginx-static.log",
+        )
+    )
+    stack.enter_context(
+        running(
+            pinned(upstream_core, [sys.executable, __file__, "--serve-special", str(special_port)]),
+            special_port,
+            root / "special.log",
+        )
+    )
+    config = write_project(root, upstream_port=static_port, special_port=special_port)
+    build = subprocess.run(
+        [*edgeviews_command(), "build", "--config", str(config), "--env", "bench"],
+        cwd=root,
+        env=child_environment(),
+        capture_output=True,
+        text=True,
+    )
+    targets = [
+        Target(UPSTREAM, static_port, "/page.html", []),
+        Target(
+            NGINX_PROXY,
+            nginx_port,
+            "/proxied/page.html",
+            pinned(core, [*nginx, str(write_nginx(root, "proxy", nginx_port, template))]),
+        ),
+        Target(
+            FLOOR,
+            raw_port,
+            "/page.html",
+            pinned(
+                core,
+                [sys.executable, __file__, "--serve-raw-proxy", str(raw_port), str(static_port)],
+            ),
+        ),
+        Target(
+            OURS,
+            our_port,
+            "/page.html",
+            pinned(
+                core,
+                [
+                    *edgeviews_command(),
+                    "serve",
+                    "--config",
+                    str(config),
+                    "--env",
+                    "bench",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(our_port),
+                ],
+            ),
+        ),
+    ]
+    if build.returncode != 0:
+        targets[
+            -1
+        ].skipped = f"`edgeviews build` failed: {(build.stderr or build.stdout).strip()[-400:]}"
+    for target in targets:
+        if not target.command or target.skipped:
+            continue
+        try:
+            process = stack.enter_context(
+                running(target.command, target.port, root / f"{target.port}.log", cwd=root)
+            )
+        except RuntimeError as error:
+            target.skipped = f"could not start: {str(error)[-800:]}"
+            continue
+        target.pid = process.pid
+        status, body = http_get(target.port, target.path)
+        if status != 200 or MEASUREMENT_ID.encode() not in body:
+            target.skipped = (
+                f"answered {status}, snippet injected: {MEASUREMENT_ID.encode() in body}"
+            )
+    return targets, special_port, our_port
+
+
+def measure_load(
+    targets: list[Target], connections: Sequence[int], duration: float, rounds: int
+) -> list[tuple[str, dict[int, LoadResult]]]:
+    """Round-robin over targets so that load from elsewhere hits them alike; keep each cell's best."""
+    best: dict[str, dict[int, LoadResult]] = {}
+    live = [t for t in targets if not t.skipped]
+    for _ in range(rounds):
+        for target in live:
+            for c in connections:
+                result = wrk(target.url, c, duration)
+                cells = best.setdefault(target.name, {})
+                if c not in cells or result.requests_per_second > cells[c].requests_per_second:
+                    cells[c] = result
+    return [(t.name, best[t.name]) for t in live]
+
+
+def measure_first_byte(direct_port: int, proxy_port: int, samples: int = 7) -> tuple[float, float]:
+    """Median time to first body byte, direct and through the proxy, taken in alternation."""
+    direct, proxied = [], []
+    for _ in range(samples):
+        direct.append(first_body_byte(direct_port, "/slow"))
+        proxied.append(first_body_byte(proxy_port, "/slow"))
+    return statistics.median(direct), statistics.median(proxied)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--duration", type=float, default=3.0, help="seconds measured per wrk cell")
+    parser.add_argument("--duration", type=float, default=2.0, help="seconds measured per wrk cell")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds over all servers (best kept)")
     parser.add_argument(
         "--connections", default="1,32", help="comma-separated wrk connection counts"
     )
@@ -519,10 +658,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         port, upstream_port = args.serve_raw_proxy
         uvicorn.run(
-            raw_proxy_app(upstream_port),
+            raw_proxy_app(upstream_port),  # type: ignore[arg-type]
             host="127.0.0.1",
             port=port,
-            log_level="warning",  # type: ignore[arg-type]
+            log_level="warning",
             access_log=False,
             server_header=False,
             date_header=False,
@@ -530,18 +669,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     if shutil.which("wrk") is None:
+        print("wrk is not installed (Debian: apt-get install wrk); it generates the load.")
+        return 1
+    if not NGINX.exists():
         print(
-            "wrk is not installed (Debian: apt-get install wrk); it generates the load.",
-            file=sys.stderr,
+            f"nginx is not installed at {NGINX} (Debian: apt-get install nginx-light); it is the anchor."
         )
         return 1
     connections = [int(c) for c in args.connections.split(",")]
     cores = os.cpu_count() or 1
-    upstream_core, proxy_core = (0, cores - 1) if cores > 1 else (None, None)
+    core = cores - 1 if cores > 1 else None
     print(f"machine: {machine()}")
-    print(
-        f"pinning: upstream on core {upstream_core}, each proxy on core {proxy_core}; wrk unpinned, 1 thread"
-    )
+    print(f"load average at start: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    print(f"pinning: upstreams on core 0, each proxy on core {core}; wrk unpinned, 1 thread")
 
     with tempfile.TemporaryDirectory(prefix="edgeviews-bench-") as tmp:
         root = Path(tmp)
@@ -553,182 +693,46 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             f"page: {len(page):,} bytes, snippet {len(SNIPPET.format(id=MEASUREMENT_ID))} bytes before </body>"
         )
-
-        static_port, nginx_proxy_port, special_port = free_port(), free_port(), free_port()
-        our_port, raw_port = free_port(), free_port()
-        config = write_project(root, upstream_port=static_port, special_port=special_port)
-        rows: list[tuple[str, dict[int, LoadResult]]] = []
+        print(f"wrk: {args.rounds} rounds x {args.duration:g} s per cell, best round kept")
         notes: list[str] = []
         with contextlib.ExitStack() as stack:
-            if NGINX.exists():
-                template = nginx_config(root, static_port=static_port, proxy_port=nginx_proxy_port)
-                static_conf = write_nginx(root, "static", static_port, template)
-                stack.enter_context(
-                    running(
-                        pinned(
-                            upstream_core,
-                            [str(NGINX), "-e", "stderr", "-p", str(root), "-c", str(static_conf)],
-                        ),
-                        static_port,
-                        root / "nginx-static.log",
+            targets, special_port, our_port = start_targets(stack, root, core)
+            notes += [f"{t.name}: not measured, {t.skipped}" for t in targets if t.skipped]
+            rows = measure_load(targets, connections, args.duration, args.rounds)
+            ours = next(t for t in targets if t.name == OURS)
+            if not ours.skipped:
+                direct, proxied = measure_first_byte(special_port, our_port)
+                notes.append(
+                    f"first body byte behind a slow upstream (median of 7): direct {direct * 1000:.2f} ms, "
+                    f"through edgeviews {proxied * 1000:.2f} ms, added {(proxied - direct) * 1000:.2f} ms "
+                    f"(target < 10 ms; the upstream pauses {SLOW_PAUSE} s after its first bytes)"
+                )
+                if not args.skip_memory and ours.pid is not None:
+                    received, growth, seconds = stream_big_page(our_port, ours.pid)
+                    notes.append(
+                        f"200 MB page through edgeviews: {received / 1e6:,.1f} MB in {seconds:.1f} s "
+                        f"({received / 1e6 / seconds:,.0f} MB/s), peak RSS growth {growth / 1024:.1f} MiB "
+                        "(target < 20 MiB)"
                     )
-                )
-            else:
-                notes.append(
-                    f"nginx not found at {NGINX} (Debian: apt-get install nginx-light): no nginx rows"
-                )
-                print(notes[-1])
-                return 1
-            stack.enter_context(
-                running(
-                    pinned(
-                        upstream_core,
-                        [sys.executable, __file__, "--serve-special", str(special_port)],
-                    ),
-                    special_port,
-                    root / "special.log",
-                )
-            )
 
-            targets: list[tuple[str, str, list[str], int]] = [
-                (
-                    "upstream direct (nginx static)",
-                    f"http://127.0.0.1:{static_port}/page.html",
-                    [],
-                    static_port,
-                ),
-                (
-                    "nginx proxy_pass + sub_filter",
-                    f"http://127.0.0.1:{nginx_proxy_port}/proxied/page.html",
-                    pinned(
-                        proxy_core,
-                        [
-                            str(NGINX),
-                            "-e",
-                            "stderr",
-                            "-p",
-                            str(root),
-                            "-c",
-                            str(write_nginx(root, "proxy", nginx_proxy_port, template)),
-                        ],
-                    ),
-                    nginx_proxy_port,
-                ),
-                (
-                    "raw ASGI + UpstreamTransport, naive splice",
-                    f"http://127.0.0.1:{raw_port}/page.html",
-                    pinned(
-                        proxy_core,
-                        [
-                            sys.executable,
-                            __file__,
-                            "--serve-raw-proxy",
-                            str(raw_port),
-                            str(static_port),
-                        ],
-                    ),
-                    raw_port,
-                ),
-            ]
-            ours = pinned(
-                proxy_core,
-                [
-                    *edgeviews_command(),
-                    "serve",
-                    "--config",
-                    str(config),
-                    "--env",
-                    "bench",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(our_port),
-                ],
-            )
-            build = subprocess.run(
-                [*edgeviews_command(), "build", "--config", str(config), "--env", "bench"],
-                cwd=root,
-                env=child_environment(),
-                capture_output=True,
-                text=True,
-            )
-            if build.returncode != 0:
-                notes.append(
-                    f"`edgeviews build` failed ({build.returncode}): {(build.stderr or build.stdout).strip()[-300:]}"
-                )
-            targets.append(
-                (
-                    "edgeviews serve (full rewriter)",
-                    f"http://127.0.0.1:{our_port}/page.html",
-                    ours,
-                    our_port,
-                )
-            )
-
-            our_pid: int | None = None
-            for name, url, command, port in targets:
-                with contextlib.ExitStack() as server:
-                    if command:
-                        try:
-                            process = server.enter_context(
-                                running(command, port, root / f"{port}.log", cwd=root)
-                            )
-                        except RuntimeError as error:
-                            notes.append(f"{name}: could not start: {str(error)[:600]}")
-                            continue
-                        if name.startswith("edgeviews"):
-                            our_pid = process.pid
-                    status, body = http_get(port, url.split(str(port), 1)[1])
-                    injected = MEASUREMENT_ID.encode() in body
-                    if status != 200 or (name != targets[0][0] and not injected):
-                        notes.append(
-                            f"{name}: answered {status}, snippet injected: {injected}; not measured"
-                        )
-                        continue
-                    cells = {c: wrk(url, c, args.duration) for c in connections}
-                    rows.append((name, cells))
-                    if name.startswith("edgeviews"):
-                        slow_direct = statistics.median(
-                            first_body_byte(special_port, "/slow") for _ in range(5)
-                        )
-                        slow_proxy = statistics.median(
-                            first_body_byte(port, "/slow") for _ in range(5)
-                        )
-                        notes.append(
-                            f"first body byte behind a slow upstream (median of 5): direct {slow_direct * 1000:.2f} ms, "
-                            f"through edgeviews {slow_proxy * 1000:.2f} ms, added {(slow_proxy - slow_direct) * 1000:.2f} ms "
-                            f"(target < 10 ms; the upstream pauses {SLOW_PAUSE} s after its first bytes)"
-                        )
-                        if not args.skip_memory:
-                            assert our_pid is not None
-                            received, growth, seconds = stream_big_page(port, our_pid)
-                            notes.append(
-                                f"200 MB page through edgeviews: {received / 1e6:,.1f} MB in {seconds:.1f} s "
-                                f"({received / 1e6 / seconds:,.0f} MB/s), peak RSS growth {growth / 1024:.1f} MiB "
-                                "(target < 20 MiB)"
-                            )
-
-        anchor = (
-            "nginx proxy_pass + sub_filter" if any(n.startswith("nginx") for n, _ in rows) else None
+    cells = dict(rows)
+    anchor = NGINX_PROXY if NGINX_PROXY in cells else None
+    print()
+    print(format_table(rows, connections, anchor))
+    if OURS in cells and UPSTREAM in cells and 1 in connections:
+        added = cells[OURS][1].p50_ms - cells[UPSTREAM][1].p50_ms
+        notes.insert(0, f"p50 added latency at 1 connection: {added:.2f} ms (target < 1 ms)")
+    if OURS in cells and anchor:
+        worst = min(
+            cells[OURS][c].requests_per_second / cells[anchor][c].requests_per_second
+            for c in connections
         )
-        print()
-        print(format_table(rows, connections, anchor))
-        ours_cells = dict(rows).get("edgeviews serve (full rewriter)")
-        upstream_cells = dict(rows).get(targets[0][0])
-        if ours_cells and upstream_cells and 1 in connections:
-            added = ours_cells[1].p50_ms - upstream_cells[1].p50_ms
-            notes.insert(0, f"p50 added latency at 1 connection: {added:.2f} ms (target < 1 ms)")
-        if ours_cells and anchor:
-            worst = min(
-                ours_cells[c].requests_per_second / dict(rows)[anchor][c].requests_per_second
-                for c in connections
-            )
-            notes.insert(
-                0, f"edgeviews vs nginx requests/s, worst cell: {worst:.2f}x (target >= 0.30x)"
-            )
-        print()
-        for note in notes:
-            print(f"- {note}")
+        notes.insert(
+            0, f"edgeviews vs nginx requests/s, worst cell: {worst:.2f}x (target >= 0.30x)"
+        )
+    print()
+    for note in notes:
+        print(f"- {note}")
     return 0
 
 
