@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 import watchfiles
@@ -25,6 +26,7 @@ from edgeviews.config import Config
 from edgeviews.errors import EdgeviewsError
 from edgeviews.livereload import LiveReload
 from edgeviews.proxy import ProxyApp, create_app
+from edgeviews.proxy.serve import log_config
 from edgeviews.rebuild import Rebuild, Rebuilder
 from edgeviews.watch import (
     DEBOUNCE_MS,
@@ -76,6 +78,13 @@ def listen(host: str, port: int) -> socket.socket:
     return listener
 
 
+def _dev_log_config() -> dict[str, Any]:
+    config = log_config()
+    config["loggers"]["edgeviews"]["level"] = "WARNING"
+    config["loggers"]["edgeviews.proxy.access"] = {"level": "INFO"}
+    return config
+
+
 class _Server(uvicorn.Server):
     """uvicorn's Server without its signal handling: dev owns Ctrl-C for both of its halves."""
 
@@ -109,11 +118,17 @@ async def _serve(app: LiveReload, session: _Session, listener: socket.socket) ->
     server = _Server(
         uvicorn.Config(
             app,
-            log_level="info",
+            # As `edgeviews serve` runs it (edgeviews/proxy/serve.py), but quieter: uvicorn
+            # says only what goes wrong, and dev prints its own line where the proxy logs
+            # "reloaded"; the proxy's access log (what was injected) stays.
+            log_config=_dev_log_config(),
+            log_level="warning",
             access_log=False,
-            timeout_graceful_shutdown=_GRACEFUL_SHUTDOWN,
             server_header=False,
             date_header=False,
+            proxy_headers=False,
+            lifespan="on",
+            timeout_graceful_shutdown=_GRACEFUL_SHUTDOWN,
         )
     )
     stop = asyncio.Event()
