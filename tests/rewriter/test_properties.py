@@ -9,11 +9,12 @@ tests and against lexbor.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from tests.rewriter.conftest import (
     needs_rewriter,
     passes_through_untouched,
     run,
+    split_by_sizes,
     with_snippet,
 )
 from tests.rewriter.oracle import Comment, Tag, find_body_end, tokenize
@@ -256,6 +258,24 @@ def test_one_rewriter_serves_many_documents(pages: list[bytes]) -> None:
     for data in pages:
         offset = find_body_end(data).offset
         assert run(rewriter, [data]) == with_snippet(data, offset)
+
+
+@needs_rewriter
+@settings(PROPERTY_SETTINGS, max_examples=40)
+@given(data=documents, sizes=chunk_sizes)
+def test_atransform_gives_what_transform_gives(data: bytes, sizes: list[int]) -> None:
+    """The async entry point is the same machine: same chunks in, same bytes out."""
+    chunks = split_by_sizes(data, sizes)
+    rewriter = insert_before_body_end()
+
+    async def collect() -> bytes:
+        async def source() -> AsyncIterator[bytes]:
+            for chunk in chunks:
+                yield chunk
+
+        return b"".join([piece async for piece in rewriter.atransform(source())])
+
+    assert asyncio.run(collect()) == run(rewriter, chunks)
 
 
 # -- the attribute rule the proxy uses for favicons ----------------------------------------
