@@ -364,7 +364,8 @@ class UpstreamTransport(httpx2.AsyncBaseTransport):
                     raise httpx2.RemoteProtocolError(
                         "upstream closed a kept-alive connection without answering"
                     ) from None
-                may_retry = False
+                # Only reused connections are stale, and each is dropped: this ends at the
+                # latest on a fresh connection, whose failure is an error.
             except BaseException:
                 self._release(connection, reusable=False, abort=True)
                 raise

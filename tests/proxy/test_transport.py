@@ -357,6 +357,26 @@ async def test_a_request_racing_the_upstreams_close_is_retried_only_when_safe() 
         assert server.connections == 2
 
 
+async def test_every_stale_idle_connection_is_skipped_before_a_fresh_one() -> None:
+    def make(state: Upstream) -> Handler:
+        async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await state.read_request(reader)
+            await asyncio.sleep(0.05)  # keep both first requests in flight at once
+            writer.write(ok(b"answer"))
+            await writer.drain()
+            await state.read_request(reader)  # then close without answering the next one
+
+        return handler
+
+    transport = UpstreamTransport()
+    async with serving(make) as server, client(transport) as http:
+        url = f"http://127.0.0.1:{server.port}/"
+        await asyncio.gather(http.get(url), http.get(url))
+        assert transport._idle_count == 2
+        assert (await http.get(url)).content == b"answer"
+    assert server.connections == 3
+
+
 async def test_expired_idle_connections_are_closed() -> None:
     transport = UpstreamTransport(keepalive_expiry=0.05)
     async with serving(keep_answering(ok())) as server, client(transport) as http:
