@@ -75,7 +75,7 @@ def build_rewriter(
         else:
             rewriter.on(rule.selector, element=_content(rule.action, html or "", label))
     if csp_sources:
-        rewriter.on("meta", element=_meta_csp(csp_sources))
+        rewriter.on("meta[http-equiv]", element=_meta_csp(csp_sources))
     return rewriter
 
 
