@@ -99,7 +99,12 @@ def plan_build(
     """Read and parse the views folder (reusing parse facts by content hash) and key each view."""
     values = config.env_values(env) if env is not None else None
     options = dict(config.jinja)
-    templates = find_templates(config.views)
+    known = {
+        name: (entry["hash"], entry["stat"])
+        for name, entry in (previous.templates if previous else {}).items()
+        if isinstance(entry.get("hash"), str) and isinstance(entry.get("stat"), list)
+    }
+    templates = find_templates(config.views, known)
     options_hash = _hash_json(options)
     infos = _template_infos(templates, options, options_hash, previous)
     fingerprint = _hash_json(
@@ -185,7 +190,7 @@ def build_project(
             env=env,
             views={name: entries[name] for name in exports},
             templates={
-                name: _info_json(plan.infos[name], t.hash, plan.options_hash)
+                name: _info_json(plan.infos[name], t, plan.options_hash)
                 for name, t in plan.templates.items()
             },
             fingerprint=plan.fingerprint,
@@ -410,9 +415,10 @@ def _parser_environment(options: Mapping[str, Any], options_hash: str) -> jinja2
     return _parsers[options_hash]
 
 
-def _info_json(info: TemplateInfo, content_hash: str, options_hash: str) -> dict[str, Any]:
+def _info_json(info: TemplateInfo, template: Template, options_hash: str) -> dict[str, Any]:
     return {
-        "hash": content_hash,
+        "hash": template.hash,
+        "stat": list(template.stat),
         "options": options_hash,
         "references": [[ref.name, ref.lineno, ref.shares_context] for ref in info.references],
         "env_keys": sorted(info.env.required),

@@ -6,9 +6,12 @@ A file whose name (or any folder on its path) starts with `_`, or that lives und
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import keyword
 import os
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,17 +52,33 @@ class ViewError(EdgeviewsError):
 
 @dataclass(frozen=True)
 class Template:
-    """One template file: its Jinja name (relative, with /), where it is, and its content."""
+    """One template file: its Jinja name (relative, with /), where it is, its content hash.
+
+    The text is read on first use: a rebuild reads only the files whose stat changed and
+    those a recompiled view needs.
+    """
 
     name: str
-    path: Path
-    source: str
+    folder: Path  # the views folder
     hash: str
     export: str | None  # the Python name of an exported view; None for partials
+    stat: tuple[int, ...] = ()  # (inode, size, mtime_ns, ctime_ns, when it was taken, ns)
 
     @property
     def is_view(self) -> bool:
         return self.export is not None
+
+    @functools.cached_property
+    def path(self) -> Path:
+        return self.folder / self.name
+
+    @functools.cached_property
+    def source(self) -> str:
+        try:
+            with open(self.path, "rb") as file:
+                return file.read().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ViewError(self.path, None, f"cannot read as UTF-8 text: {error}") from None
 
 
 def is_partial(name: str) -> bool:
@@ -68,8 +87,21 @@ def is_partial(name: str) -> bool:
     return any(part.startswith("_") for part in parts) or "partials" in parts[:-1]
 
 
-def find_templates(views: Path) -> dict[str, Template]:
-    """Every template under `views` (any depth), by Jinja name, in a stable order."""
+# A recorded stat is trusted only when the file's ctime is older than this when it was taken:
+# a write in the same timestamp tick as our stat could otherwise go unseen (git's "racily
+# clean" entries). ctime, because no tool can set it back.
+RACY_NS = 1_000_000_000
+
+
+def find_templates(
+    views: Path, known: Mapping[str, tuple[str, Sequence[int]]] | None = None
+) -> dict[str, Template]:
+    """Every template under `views` (any depth), by Jinja name, in a stable order.
+
+    `known` maps names to (hash, stat) from the previous build: a file whose inode, size,
+    mtime and ctime are unchanged (and not racy) keeps its hash without being read, as git's
+    index does. The hash is still what decides what to rebuild.
+    """
     if not views.is_dir():
         raise ConfigError(
             f"views folder {views} not found: create it or set `views = ...` in the configuration",
@@ -77,20 +109,31 @@ def find_templates(views: Path) -> dict[str, Template]:
         )
     found: dict[str, Template] = {}
     exported: dict[str, str] = {}
+    known = known or {}
     for name in sorted(_walk(str(views), "")):
-        path = views / name
-        try:
-            with open(f"{views}{os.sep}{name}", "rb") as file:
-                data = file.read()
-            source = data.decode("utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise ViewError(path, None, f"cannot read as UTF-8 text: {error}") from None
         export = None if is_partial(name) else export_name(name)
         if export is not None:
             _check_export(export, name, views, exported)
             exported[export] = name
-        digest = hashlib.sha256(data).hexdigest()
-        found[name] = Template(name=name, path=path, source=source, hash=digest, export=export)
+        taken = time.time_ns()
+        try:
+            info = os.stat(f"{views}{os.sep}{name}")
+        except OSError as error:
+            raise ViewError(views / name, None, f"cannot read: {error.strerror}") from None
+        stat = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        previous = known.get(name)
+        if (
+            previous is not None
+            and tuple(previous[1][:4]) == stat
+            and len(previous[1]) == 5
+            and stat[3] < previous[1][4] - RACY_NS
+        ):
+            found[name] = Template(name, views, previous[0], export, tuple(previous[1]))
+            continue
+        source = Template(name, views, "", export).source
+        digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
+        found[name] = Template(name, views, digest, export, (*stat, taken))
+        found[name].__dict__["source"] = source  # read once: keep the text
     return found
 
 

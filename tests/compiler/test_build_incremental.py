@@ -109,3 +109,17 @@ def test_view_named_like_a_runtime_name_is_an_error(project: Path) -> None:
     write_view(project, "escape.html", "{{ env.X | e }}")
     with pytest.raises(ViewError, match="'escape' is a name its compiled module already defines"):
         build_project(load_config(cwd=project))
+
+
+def test_same_size_edit_with_restored_mtime_is_still_seen(project: Path) -> None:
+    # Unchanged files are recognised by stat (as git does); an edit that keeps the size and
+    # puts the mtime back still changes the ctime, and a fresh file's stat is not trusted.
+    path = project / "views" / "analytics.html"
+    build_project(load_config(cwd=project))
+    before = os.stat(path)
+    path.write_text(path.read_text().replace("gtag", "GTAG"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(path).st_size == before.st_size
+    assert build_project(load_config(cwd=project)).compiled == ("analytics",)
+    path.write_text(path.read_text().replace("GTAG", "gtag"))  # at once: within the racy window
+    assert build_project(load_config(cwd=project)).compiled == ("analytics",)
