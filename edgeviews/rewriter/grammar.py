@@ -150,3 +150,26 @@ def script_patterns(
         re.compile(rb"-->|" + end + rb"|<script(?=[\t\n\f\r />])"),
         re.compile(rb"-->|</script(?=[\t\n\f\r />])"),
     )
+
+
+def _raw_element_rest(name: bytes, script: bool) -> re.Pattern[bytes]:
+    escaped = re.escape(name)
+    stop = b"/" + escaped + rb"[\t\n\f\r />]" + (rb"|!--" if script else b"")
+    return re.compile(
+        rb"[^<]*+(?:<(?!"
+        + stop
+        + rb")[^<]*+)*+</"
+        + escaped
+        + rb"(?=[\t\n\f\r />])"
+        + TAG_LOOP
+        + rb">"
+    )
+
+
+# After a raw-text start tag: its whole content and end tag, when that is simple (for a
+# script, no `<!--`, which would need the escaped states). One match instead of a state
+# switch, a search and an end tag; when it does not match, the state machine takes over.
+RAW_ELEMENT_REST = {
+    name: _raw_element_rest(name, name == b"script")
+    for name in (RAWTEXT_ELEMENTS | RCDATA_ELEMENTS | {b"script"})
+}

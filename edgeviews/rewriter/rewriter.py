@@ -295,7 +295,11 @@ class _Session(Scanner):
     def on_end_tag(self, buf: bytes, low: bytes, start: int, end: int, name: bytes) -> bytes | None:
         if self._tree is not None:
             self._tree.pop(name)
-        if self._body_pending and self.template_depth == 0:
+        if (
+            self._body_pending
+            and self.template_depth == 0
+            and not (self.foreign and self.closes_foreign_element(name))
+        ):
             if name == _BODY:
                 return self._end_body(buf[start:end])
             if name == b"html":

@@ -29,6 +29,7 @@ from edgeviews.rewriter.grammar import (
     INTEGRATION_POINTS,
     LT_OR_QUOTE,
     OPEN_QUOTED_VALUE,
+    RAW_ELEMENT_REST,
     RAWTEXT_ELEMENTS,
     RCDATA_ELEMENTS,
     STATE_SWITCHING,
@@ -46,6 +47,11 @@ _MAX_FOREIGN_DEPTH = 256
 _HTML = b"html"
 _QUOTES = {b'"': re.compile(b'"'), b"'": re.compile(b"'")}
 _OPENERS = (b"<!--", b"<!doctype", b"<![cdata[")
+# In svg/math: starts that open or leave foreign content, and `html`/`template`, which
+# are foreign elements there (their end tags then close them, not the HTML ones).
+_FOREIGN_STARTS = FOREIGN_ROOTS | BREAKOUT | {b"html", b"template"}
+_FOREIGN_ENDS = frozenset((b"p", b"br", b"html", b"template", b"body"))
+_REFRESHED: dict[object, tuple[re.Pattern[bytes], re.Pattern[bytes]]] = {}
 _ANNOTATION_XML = b"annotation-xml"
 _HTML_ENCODING = re.compile(
     rb"[\t\n\f\r /]encoding[\t\n\f\r ]*=[\t\n\f\r ]*"
@@ -131,6 +137,24 @@ class Scanner:
     # configuration
     def refresh(self) -> None:
         """Recompute the candidate regex after the interest sets or the namespace changed."""
+        foreign = self.foreign
+        key = (
+            self.interest_starts,
+            self.interest_ends,
+            self.tree_states,
+            self.track_template,
+            foreign[-1] if foreign else None,
+            frozenset(name for name, _ in foreign) if foreign else None,
+        )
+        patterns = _REFRESHED.get(key)
+        if patterns is None:
+            patterns = self._patterns()
+            if len(_REFRESHED) > 4096:
+                _REFRESHED.clear()
+            _REFRESHED[key] = patterns
+        self._candidate, self._walker = patterns
+
+    def _patterns(self) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
         starts = self.interest_starts
         ends = self.interest_ends
         foreign = self.in_foreign()
@@ -139,20 +163,20 @@ class Scanner:
                 pass
             elif foreign:
                 namespace = self.foreign[-1][1]
-                starts = starts | FOREIGN_ROOTS | BREAKOUT | INTEGRATION_POINTS[namespace]
+                starts = starts | _FOREIGN_STARTS | INTEGRATION_POINTS[namespace]
             else:
                 starts = starts | STATE_SWITCHING
                 if self.track_template:
                     starts = starts | {b"template"}
         if ends is not None and self.tree_states:
             if foreign:
-                ends = ends | {name for name, _ in self.foreign} | {b"p", b"br"}
+                ends = ends | {name for name, _ in self.foreign} | _FOREIGN_ENDS
             else:
                 if self.track_template:
                     ends = ends | {b"template"}
                 if self.foreign:
                     ends = ends | {self.foreign[-1][0]}
-        self._candidate, self._walker = candidate_patterns(starts, ends)
+        return candidate_patterns(starts, ends)
 
     def in_foreign(self) -> bool:
         """Whether the current node is an svg or MathML element (not an integration point)."""
@@ -227,6 +251,9 @@ class Scanner:
 
     def _run(self, buf: bytes, final: bool) -> None:
         low = buf.lower()
+        rfind = low.rfind
+        find = low.find
+        lt_or_quote = LT_OR_QUOTE.search
         n = len(buf)
         out = self.out
         pos = 0  # everything before pos is tokenized
@@ -244,17 +271,31 @@ class Scanner:
                     pos = hold
                     break
                 start = match.start()
-                if start != pos and not in_data_state(low, pos, start):
-                    walked = self._walker.match(low, pos).end()  # type: ignore[union-attr]
-                    if walked != start:
-                        match = candidate.match(low, walked) if walked < n else None
-                        if match is None:
-                            hold = walked
-                            if self.text_events and walked > pos:
-                                emit = self._text(buf, emit, pos, walked, False, False)
-                            pos = walked
-                            break
-                        start = walked
+                if start != pos:
+                    # Inlined in_data_state(low, pos, start): the hottest lines here.
+                    gt = rfind(b">", pos, start)
+                    if gt < 0:
+                        proven = find(b"<", pos, start) < 0
+                    elif lt_or_quote(low, gt + 1, start) is not None:
+                        proven = False
+                    else:
+                        quote = rfind(b'"', pos, gt)
+                        if quote > pos and low[quote - 1] in _QUOTE_OPENERS:
+                            proven = False
+                        else:
+                            quote = rfind(b"'", pos, gt)
+                            proven = not (quote > pos and low[quote - 1] in _QUOTE_OPENERS)
+                    if not proven:
+                        walked = self._walker.match(low, pos).end()  # type: ignore[union-attr]
+                        if walked != start:
+                            match = candidate.match(low, walked) if walked < n else None
+                            if match is None:
+                                hold = walked
+                                if self.text_events and walked > pos:
+                                    emit = self._text(buf, emit, pos, walked, False, False)
+                                pos = walked
+                                break
+                            start = walked
                 if self.text_events:
                     if start > pos:
                         emit = self._text(buf, emit, pos, start, True, False)
@@ -286,6 +327,19 @@ class Scanner:
                                 emit = end
                         pos = end
                         if self.tree_states:
+                            rest = RAW_ELEMENT_REST.get(name)
+                            if (
+                                rest is not None
+                                and not self.foreign
+                                and not self.text_events
+                                and (name != b"noscript" or self.scripting)
+                                and self.interest_ends is not None
+                                and name not in self.interest_ends
+                            ):
+                                whole = rest.match(low, end)
+                                if whole is not None:  # the element, content and end tag
+                                    pos = whole.end()
+                                    continue
                             self._after_start_tag(buf, low, start, end, name)
                     else:
                         interest = self.interest_ends
@@ -570,9 +624,7 @@ class Scanner:
             if name in BREAKOUT:
                 if name == b"font" and _FONT_BREAKOUT.search(low, start, end) is None:
                     return
-                while foreign and foreign[-1][1] != _HTML:
-                    foreign.pop()
-                self.refresh()
+                self._leave_foreign()
                 self._after_start_tag(buf, low, start, end, name)  # now as HTML
                 return
             if low[end - 2] == 47 or len(foreign) >= _MAX_FOREIGN_DEPTH:  # self-closing
@@ -586,7 +638,7 @@ class Scanner:
                     foreign.append((name, _HTML))
             elif name == b"svg" and top == _ANNOTATION_XML:
                 foreign.append((name, b"svg"))  # svg inside annotation-xml is svg
-            elif name in FOREIGN_ROOTS:
+            elif name in FOREIGN_ROOTS or name == b"html" or name == b"template":
                 foreign.append((name, namespace))  # an element of the current namespace
             else:
                 return
@@ -611,14 +663,21 @@ class Scanner:
         elif name == b"template" and self.track_template:
             self.template_depth += 1
 
+    def closes_foreign_element(self, name: bytes) -> bool:
+        """In svg/math, whether end tag `name` closes an svg/MathML element, not an HTML one."""
+        for open_name, namespace in reversed(self.foreign):
+            if namespace == _HTML:
+                return False
+            if open_name == name:
+                return True
+        return False
+
     def _after_end_tag(self, name: bytes) -> None:
         foreign = self.foreign
         if foreign:
             if foreign[-1][1] != _HTML:
                 if name == b"p" or name == b"br":
-                    while foreign and foreign[-1][1] != _HTML:
-                        foreign.pop()
-                    self.refresh()
+                    self._leave_foreign()
                     return
                 for index in range(len(foreign) - 1, -1, -1):
                     if foreign[index][0] == name:
@@ -627,10 +686,22 @@ class Scanner:
                         return
                     if foreign[index][1] == _HTML:
                         break
-                return
-            if name == foreign[-1][0]:
+                # No svg/MathML element of that name is open: the HTML rules handle it.
+                # Of those that matter here only </template>, with a template open,
+                # pops elements (the svg/math content with it); </body> and </html>
+                # change the insertion mode only.
+                if name != b"template" or not self.template_depth:
+                    return
+                self._leave_foreign()
+            elif name == foreign[-1][0]:
                 foreign.pop()
                 self.refresh()
                 return
         if name == b"template" and self.track_template and self.template_depth:
             self.template_depth -= 1
+
+    def _leave_foreign(self) -> None:
+        foreign = self.foreign
+        while foreign and foreign[-1][1] != _HTML:
+            foreign.pop()
+        self.refresh()
