@@ -95,7 +95,9 @@ def definitions() -> tuple[Definition, ...]:
                 if segment in seen_imports:
                     continue
                 seen_imports.add(segment)
-                imports.append(Definition(segment, frozenset(_bound_names(node)), frozenset(), True))
+                imports.append(
+                    Definition(segment, frozenset(_bound_names(node)), frozenset(), True)
+                )
                 continue
             defs.append(
                 Definition(
@@ -126,7 +128,13 @@ def select(names: set[str]) -> list[Definition]:
 
 def runtime_source() -> str:
     """The complete shared runtime as one stdlib-only module (the build's ``_runtime.py``)."""
-    body = "\n\n\n".join(definition.source for definition in definitions())
+    all_defs = definitions()
+    used: set[str] = set()
+    for definition in all_defs:
+        used |= definition.uses
+    # Imports only needed by annotations (never evaluated) are left out: they cost start-up.
+    kept = [d for d in all_defs if not d.is_import or d.binds & used]
+    body = "\n\n\n".join(definition.source for definition in kept)
     header = (
         '"""The run-time library of compiled edgeviews templates (generated; stdlib only)."""\n\n'
     )

@@ -9,7 +9,6 @@ names that appear in ``repr`` and undefined messages.
 
 from __future__ import annotations
 
-import string
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -292,11 +291,11 @@ class Markup(str):
         return cls(left), cls(sep), cls(right)
 
     def format(self, *args: Any, **kwargs: Any) -> Markup:
-        formatter = EscapeFormatter(self.escape)
+        formatter = escape_formatter(self.escape)
         return self.__class__(formatter.vformat(self, args, kwargs))
 
     def format_map(self, mapping: Any) -> Markup:
-        formatter = EscapeFormatter(self.escape)
+        formatter = escape_formatter(self.escape)
         return self.__class__(formatter.vformat(self, (), mapping))
 
     def __html_format__(self, format_spec: str) -> Markup:
@@ -305,29 +304,38 @@ class Markup(str):
         return self
 
 
-class EscapeFormatter(string.Formatter):
-    """str.format for Markup: every field is escaped unless it is safe."""
+FORMATTER_CLASSES: list[Any] = []
 
-    __slots__ = ("escape",)
 
-    def __init__(self, escape: Callable[[Any], Markup]) -> None:
-        self.escape = escape
-        super().__init__()
+def escape_formatter(escape: Callable[[Any], Markup]) -> Any:
+    """A string.Formatter that escapes every field unless it is safe (``string`` loads lazily)."""
+    if not FORMATTER_CLASSES:
+        import string
 
-    def format_field(self, value: Any, format_spec: str) -> str:
-        if hasattr(value, "__html_format__"):
-            rv = value.__html_format__(format_spec)
-        elif hasattr(value, "__html__"):
-            if format_spec:
-                raise ValueError(
-                    f"Format specifier {format_spec} given, but {type(value)} does not"
-                    " define __html_format__. A class that defines __html__ must define"
-                    " __html_format__ to work with format specifiers."
-                )
-            rv = value.__html__()
-        else:
-            rv = super().format_field(value, str(format_spec))
-        return str(self.escape(rv))
+        class EscapeFormatter(string.Formatter):
+            __slots__ = ("escape",)
+
+            def __init__(self, escape: Callable[[Any], Markup]) -> None:
+                self.escape = escape
+                super().__init__()
+
+            def format_field(self, value: Any, format_spec: str) -> str:
+                if hasattr(value, "__html_format__"):
+                    rv = value.__html_format__(format_spec)
+                elif hasattr(value, "__html__"):
+                    if format_spec:
+                        raise ValueError(
+                            f"Format specifier {format_spec} given, but {type(value)} does not"
+                            " define __html_format__. A class that defines __html__ must define"
+                            " __html_format__ to work with format specifiers."
+                        )
+                    rv = value.__html__()
+                else:
+                    rv = super().format_field(value, str(format_spec))
+                return str(self.escape(rv))
+
+        FORMATTER_CLASSES.append(EscapeFormatter)
+    return FORMATTER_CLASSES[0](escape)
 
 
 class MarkupEscapeHelper:

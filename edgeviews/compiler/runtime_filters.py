@@ -9,9 +9,8 @@ Stdlib only; heavy modules are imported inside the filters that need them.
 
 from __future__ import annotations
 
+import _collections_abc as abc  # what collections.abc re-exports, loaded at startup
 import math
-import re
-from collections import abc
 from itertools import chain, groupby
 from typing import Any
 
@@ -31,6 +30,19 @@ def pass_env(func: Any) -> Any:
     """Mark a filter or test that takes the Env first (jinja2's pass_environment & co)."""
     func.jinja_pass_arg = True
     return func
+
+
+PATTERNS: dict[str, Any] = {}
+
+
+def pattern(source: str) -> Any:
+    """A compiled regular expression, compiled (and ``re`` imported) on first use."""
+    compiled = PATTERNS.get(source)
+    if compiled is None:
+        import re
+
+        compiled = PATTERNS[source] = re.compile(source)
+    return compiled
 
 
 class Env:
@@ -106,11 +118,8 @@ def pformat(obj: Any) -> Any:
     return pformat(obj)
 
 
-_http_re = re.compile(
-    "\n    ^\n    (\n        (https?://|www\\.)  # scheme or www\n        (([\\w%-]+\\.)+)?  # subdomain\n        (\n            [a-z]{2,63}  # basic tld\n        |\n            xn--[\\w%]{2,59}  # idna tld\n        )\n    |\n        ([\\w%-]{2,63}\\.)+  # basic domain\n        (com|net|int|edu|gov|org|info|mil)  # basic tld\n    |\n        (https?://)  # scheme\n        (\n            (([\\d]{1,3})(\\.[\\d]{1,3}){3})  # IPv4\n        |\n            (\\[([\\da-f]{0,4}:){2}([\\da-f]{0,4}:?){1,6}])  # IPv6\n        )\n    )\n    (?::[\\d]{1,5})?  # port\n    (?:[/?#]\\S*)?  # path, query, and fragment\n    $\n    ",
-    re.IGNORECASE | re.VERBOSE,
-)
-_email_re = re.compile("^\\S+@\\w[\\w.-]*\\.\\w+$")
+_http_re = "(?ix)\n    ^\n    (\n        (https?://|www\\.)  # scheme or www\n        (([\\w%-]+\\.)+)?  # subdomain\n        (\n            [a-z]{2,63}  # basic tld\n        |\n            xn--[\\w%]{2,59}  # idna tld\n        )\n    |\n        ([\\w%-]{2,63}\\.)+  # basic domain\n        (com|net|int|edu|gov|org|info|mil)  # basic tld\n    |\n        (https?://)  # scheme\n        (\n            (([\\d]{1,3})(\\.[\\d]{1,3}){3})  # IPv4\n        |\n            (\\[([\\da-f]{0,4}:){2}([\\da-f]{0,4}:?){1,6}])  # IPv6\n        )\n    )\n    (?::[\\d]{1,5})?  # port\n    (?:[/?#]\\S*)?  # path, query, and fragment\n    $\n    "
+_email_re = "^\\S+@\\w[\\w.-]*\\.\\w+$"
 
 
 def urlize(
@@ -131,17 +140,17 @@ def urlize(
         def trim_url(x: Any) -> Any:
             return x
 
-    words = re.split("(\\s+)", str(escape(text)))
+    words = pattern("(\\s+)").split(str(escape(text)))
     rel_attr = f' rel="{escape(rel)}"' if rel else ""
     target_attr = f' target="{escape(target)}"' if target else ""
     for i, word in enumerate(words):
         head, middle, tail = ("", word, "")
-        match = re.match("^([(<]|&lt;)+", middle)
+        match = pattern("^([(<]|&lt;)+").match(middle)
         if match:
             head = match.group()
             middle = middle[match.end() :]
         if middle.endswith((")", ">", ".", ",", "\n", "&gt;")):
-            match = re.search("([)>.,\\n]|&gt;)+$", middle)
+            match = pattern("([)>.,\\n]|&gt;)+$").search(middle)
             if match:
                 tail = match.group()
                 middle = middle[: match.start()]
@@ -153,19 +162,19 @@ def urlize(
                 end_index = tail.index(end_char) + len(end_char)
                 middle += tail[:end_index]
                 tail = tail[end_index:]
-        if _http_re.match(middle):
+        if pattern(_http_re).match(middle):
             if middle.startswith("https://") or middle.startswith("http://"):
                 middle = f'<a href="{middle}"{rel_attr}{target_attr}>{trim_url(middle)}</a>'
             else:
                 middle = f'<a href="https://{middle}"{rel_attr}{target_attr}>{trim_url(middle)}</a>'
-        elif middle.startswith("mailto:") and _email_re.match(middle[7:]):
+        elif middle.startswith("mailto:") and pattern(_email_re).match(middle[7:]):
             middle = f'<a href="{middle}">{middle[7:]}</a>'
         elif (
             "@" in middle
             and (not middle.startswith("www."))
             and (not middle.startswith("@"))
             and (":" not in middle)
-            and _email_re.match(middle)
+            and pattern(_email_re).match(middle)
         ):
             middle = f'<a href="mailto:{middle}">{middle}</a>'
         elif extra_schemes is not None:
@@ -301,7 +310,7 @@ def do_items(value: Any) -> Any:
     yield from value.items()
 
 
-_attr_key_re = re.compile("[\\s/>=]", flags=re.ASCII)
+_attr_key_re = "(?a)[\\s/>=]"
 
 
 @pass_env
@@ -310,7 +319,7 @@ def do_xmlattr(eval_ctx: Any, d: Any, autospace: Any = True) -> Any:
     for key, value in d.items():
         if value is None or isinstance(value, Undefined):
             continue
-        if _attr_key_re.search(key) is not None:
+        if pattern(_attr_key_re).search(key) is not None:
             raise ValueError(f"Invalid character in attribute name: {key!r}")
         items.append(f'{escape(key)}="{escape(value)}"')
     rv = " ".join(items)
@@ -325,14 +334,14 @@ def do_capitalize(s: Any) -> Any:
     return soft_str(s).capitalize()
 
 
-_word_beginning_split_re = re.compile("([-\\s({\\[<]+)")
+_word_beginning_split_re = "([-\\s({\\[<]+)"
 
 
 def do_title(s: Any) -> Any:
     return "".join(
         [
             item[0].upper() + item[1:].lower()
-            for item in _word_beginning_split_re.split(soft_str(s))
+            for item in pattern(_word_beginning_split_re).split(soft_str(s))
             if item
         ]
     )
@@ -494,7 +503,7 @@ def do_pprint(value: Any) -> Any:
     return pformat(value)
 
 
-_uri_scheme_re = re.compile("^([\\w.+-]{2,}:(/){0,2})$")
+_uri_scheme_re = "^([\\w.+-]{2,}:(/){0,2})$"
 
 
 @pass_env
@@ -518,7 +527,7 @@ def do_urlize(
     if extra_schemes is None:
         extra_schemes = policies["urlize.extra_schemes"] or ()
     for scheme in extra_schemes:
-        if _uri_scheme_re.fullmatch(scheme) is None:
+        if pattern(_uri_scheme_re).fullmatch(scheme) is None:
             raise FilterArgumentError(f"{scheme!r} is not a valid URI scheme prefix.")
     rv = urlize(
         value, trim_url_limit=trim_url_limit, rel=rel, target=target, extra_schemes=extra_schemes
@@ -598,11 +607,11 @@ def do_wordwrap(
     )
 
 
-_word_re = re.compile("\\w+")
+_word_re = "\\w+"
 
 
 def do_wordcount(s: Any) -> Any:
-    return len(_word_re.findall(soft_str(s)))
+    return len(pattern(_word_re).findall(soft_str(s)))
 
 
 def do_int(value: Any, default: Any = 0, base: Any = 10) -> Any:

@@ -6,8 +6,8 @@ Generated once from jinja2/tests.py (docstrings removed, annotations reduced to 
 
 from __future__ import annotations
 
+import _collections_abc as abc  # what collections.abc re-exports, loaded at startup
 import operator
-from collections import abc
 from numbers import Number
 from typing import Any
 
