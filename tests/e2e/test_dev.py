@@ -191,7 +191,7 @@ def start_dev(project: Path) -> tuple[Running, str]:
     running = Running(["dev", "--host", "127.0.0.1", "--port", "0"], project)
     try:
         found = running.wait_for(r"serving on (http://127\.0\.0\.1:\d+)", timeout=30)
-        running.wait_for(r"^watching views/")
+        running.wait_for(r"^watching views/", timeout=30)
     except BaseException:
         running.kill()
         raise
