@@ -10,7 +10,6 @@ objects, None, floats, nested dicts, objects with attributes).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from hypothesis import strategies as st
@@ -96,71 +95,90 @@ def sample_context() -> dict[str, Any]:
 
 
 # --- Template grammar -------------------------------------------------------------------
+#
+# Expressions come in two kinds: "safe" ones that render for any operand (concatenation,
+# comparisons, boolean logic, tests, string filters, lookups) and "risky" ones that raise on
+# many operands (arithmetic, `in`, sequence filters). Safe ones are drawn far more often, so
+# most generated templates render to the end instead of stopping at the first TypeError;
+# risky ones still exercise "both engines raise the same error".
 
 NAMES = ["a", "b", "items", "x", "user"]
-LOOP_VARS = ["i", "j"]
 
-texts = st.text(
-    alphabet=st.sampled_from(list("ab <>&\"'{}#%-+\n\t=x")),
-    max_size=12,
-).filter(lambda t: "{{" not in t and "{%" not in t and "{#" not in t)
+texts = st.text(alphabet=st.sampled_from(list("ab <>&\"'{}#%-+\n\t=x")), max_size=12).filter(
+    lambda t: "{{" not in t and "{%" not in t and "{#" not in t and not t.endswith("{")
+)
 
 literals = st.one_of(
     st.integers(min_value=-1000, max_value=10**20).map(repr),
-    st.sampled_from(["0.5", "2.0", "1e3", "none", "true", "false", "True", "None", "10/4"]),
-    st.text(alphabet="ab<>&'\" ", max_size=6).map(lambda t: repr(t)),
-    st.sampled_from(["[1, 2, 3]", "(1,)", "()", "{'k': 'v<'}", "[]", "'x' ~ 1"]),
+    st.sampled_from(
+        ["0.5", "2.0", "1e3", "none", "true", "false", "True", "None", "-0.0", "1_000"]
+    ),
+    st.text(alphabet="ab<>&'\" %", max_size=6).map(repr),
+    st.sampled_from(["[1, 2, 3]", "(1,)", "()", "{'k': 'v<'}", "[]", "['<', none]", "{'a': [1]}"]),
 )
 
-FILTERS_NO_ARGS = [
+SAFE_FILTERS = [
     "upper",
     "lower",
     "title",
     "capitalize",
     "trim",
-    "length",
     "string",
     "e",
     "escape",
     "safe",
+    "forceescape",
+    "striptags",
+    "wordcount",
+    "urlencode",
+    "pprint",
+    "center(7)",
+    "default('dflt')",
+    "default('dflt', true)",
+    "d(none)",
+    "replace('a', '<A>')",
+    "replace('<', '&')",
+    "truncate(5)",
+    "indent(2)",
+    "indent(1, true, true)",
+    "wordwrap(4)",
+    "format",
+    "string|length",
+    "e|length",
+    "string|list|join('.')",
+    "urlize",
+]
+RISKY_FILTERS = [
+    "length",
     "list",
     "first",
     "last",
-    "reverse",
+    "reverse|list",
     "sort",
-    "unique",
+    "unique|list",
     "join",
-    "wordcount",
-    "striptags",
+    "join(', ')",
     "tojson",
     "abs",
     "int",
     "float",
-    "round",
-    "center",
-    "urlencode",
+    "round(1)",
     "count",
-    "pprint",
-    "forceescape",
-]
-FILTERS_WITH_ARGS = [
-    "default('dflt')",
-    "default('dflt', true)",
-    "join(', ')",
-    "replace('a', '<A>')",
-    "truncate(5)",
-    "indent(2)",
+    "sum",
+    "min",
+    "max",
     "batch(2)|list",
     "slice(2)|list",
     "map('string')|join('|')",
     "select|list",
-    "reject|list",
-    "format",
-    "sum",
-    "min",
-    "max",
+    "reject('none')|list",
+    "dictsort",
+    "items|list",
+    "xmlattr",
+    "filesizeformat",
+    "random" if False else "string",
 ]
-TESTS = [
+SAFE_TESTS = [
     "defined",
     "undefined",
     "none",
@@ -172,68 +190,55 @@ TESTS = [
     "mapping",
     "iterable",
     "callable",
-    "odd",
-    "even",
-    "lower",
-    "upper",
     "escaped",
     "true",
     "false",
     "boolean",
-    "divisibleby 3",
     "eq 1",
-    "in [1, 'a', none]",
+    "ne 'a'",
     "sameas none",
+    "in [1, 'a', none]",
+    "in 'abc'",
+    "filter",
+    "test",
 ]
+RISKY_TESTS = ["odd", "even", "divisibleby 3", "lower", "upper", "gt 1", "lessthan 'b'"]
+SAFE_BINARY = ["~", "==", "!=", "and", "or"]
+RISKY_BINARY = ["+", "-", "*", "/", "//", "%", "**", "<", ">=", "in", "not in"]
+LOOKUPS = ["a", "b", "items", "upper", "0", "1", "name", "k"]
+SUBSCRIPTS = ["'a'", "'k'", "0", "-1", "1:", ":2", "::-1", "'items'"]
 
 
 def expressions(variables: list[str]) -> st.SearchStrategy[str]:
     """Random expressions over `variables` (names that may or may not be defined)."""
-    atoms = st.one_of(literals, st.sampled_from(variables))
+    atoms = st.one_of(literals, st.sampled_from(variables), st.sampled_from(variables))
 
     def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-        binary = st.tuples(
-            inner,
-            st.sampled_from(
-                [
-                    "+",
-                    "-",
-                    "*",
-                    "/",
-                    "//",
-                    "%",
-                    "~",
-                    "==",
-                    "!=",
-                    "<",
-                    ">=",
-                    "and",
-                    "or",
-                    "in",
-                    "not in",
-                ]
+        safe = [
+            st.tuples(inner, st.sampled_from(SAFE_BINARY), inner).map(
+                lambda t: f"({t[0]} {t[1]} {t[2]})"
             ),
-            inner,
-        ).map(lambda t: f"({t[0]} {t[1]} {t[2]})")
-        return st.one_of(
-            binary,
             inner.map(lambda e: f"(not {e})"),
-            inner.map(lambda e: f"(-{e})"),
-            st.tuples(inner, st.sampled_from(FILTERS_NO_ARGS + FILTERS_WITH_ARGS)).map(
-                lambda t: f"({t[0]})|{t[1]}"
-            ),
-            st.tuples(inner, st.sampled_from(TESTS), st.booleans()).map(
+            st.tuples(inner, st.sampled_from(SAFE_FILTERS)).map(lambda t: f"({t[0]})|{t[1]}"),
+            st.tuples(inner, st.sampled_from(SAFE_TESTS), st.booleans()).map(
                 lambda t: f"({t[0]} is {'not ' if t[2] else ''}{t[1]})"
             ),
             st.tuples(inner, inner, inner).map(lambda t: f"({t[0]} if {t[1]} else {t[2]})"),
-            st.tuples(inner, st.sampled_from(["a", "b", "items", "upper", "0", "1"])).map(
-                lambda t: f"{t[0]}.{t[1]}"
-            ),
-            st.tuples(inner, st.sampled_from(["'a'", "0", "-1", "1:", ":2", "::-1"])).map(
-                lambda t: f"{t[0]}[{t[1]}]"
-            ),
+            st.tuples(inner, inner).map(lambda t: f"({t[0]} if {t[1]})"),
+            st.tuples(inner, st.sampled_from(LOOKUPS)).map(lambda t: f"({t[0]}).{t[1]}"),
+            st.tuples(inner, st.sampled_from(SUBSCRIPTS)).map(lambda t: f"({t[0]})[{t[1]}]"),
             st.lists(inner, max_size=3).map(lambda xs: "[" + ", ".join(xs) + "]"),
-        )
+            st.tuples(inner, inner).map(lambda t: f"{{'k': {t[0]}, 'a': {t[1]}}}"),
+        ]
+        risky = [
+            st.tuples(inner, st.sampled_from(RISKY_BINARY), inner).map(
+                lambda t: f"({t[0]} {t[1]} {t[2]})"
+            ),
+            inner.map(lambda e: f"(-{e})"),
+            st.tuples(inner, st.sampled_from(RISKY_FILTERS)).map(lambda t: f"({t[0]})|{t[1]}"),
+            st.tuples(inner, st.sampled_from(RISKY_TESTS)).map(lambda t: f"({t[0]} is {t[1]})"),
+        ]
+        return st.one_of(*safe, *safe, *safe, *risky)
 
     return st.recursive(atoms, extend, max_leaves=5)
 
@@ -242,105 +247,189 @@ def _marker() -> st.SearchStrategy[str]:
     return st.sampled_from(["", "", "", "-", "+"])
 
 
-def tag(body: str, left: str, right: str) -> str:
-    """A statement tag with optional whitespace-control markers (`+` is only valid on the left)."""
-    right = "" if right == "+" else right
+def tag(body: str, left: str = "", right: str = "") -> str:
+    """A statement tag with optional whitespace-control markers."""
     return "{%" + left + " " + body + " " + right + "%}"
 
 
-def blocks(variables: list[str], depth: int) -> st.SearchStrategy[str]:
-    """A random sequence of template nodes; `depth` bounds the nesting."""
-    exprs = expressions(variables)
+def _output(exprs: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.tuples(exprs, _marker(), st.sampled_from(["", "", "-"])).map(
+        lambda t: "{{" + (t[1] if t[1] != "+" else "") + " " + t[0] + " " + t[2] + "}}"
+    )
+
+
+LOOP_EXPRESSIONS = [
+    "i",
+    "loop.index",
+    "loop.index0",
+    "loop.revindex",
+    "loop.first",
+    "loop.last",
+    "loop.length",
+    "loop.previtem",
+    "loop.nextitem",
+    "loop.changed(i)",
+    "loop.cycle('o', '<e>')",
+    "loop.depth",
+    "ns.count",
+]
+
+
+def blocks(
+    variables: list[str], depth: int, in_loop: bool = False, readable: tuple[str, ...] = ()
+) -> st.SearchStrategy[str]:
+    """A random sequence of template nodes; `depth` bounds the nesting.
+
+    `variables` may be assigned; `readable` are extra expressions (loop.*) only read.
+    """
+    exprs = expressions([*variables, *readable])
     leaves: list[st.SearchStrategy[str]] = [
         texts,
-        st.tuples(exprs, _marker(), _marker()).map(
-            lambda t: (
-                "{{"
-                + (t[1] if t[1] != "+" else "")
-                + " "
-                + t[0]
-                + " "
-                + (t[2] if t[2] != "+" else "")
-                + "}}"
-            )
-        ),
+        texts,
+        _output(exprs),
+        _output(exprs),
         st.sampled_from(
             [
                 "{# note #}",
                 "{#- note -#}",
                 "\n",
                 "  \n  ",
+                "\n    ",
                 "{{ '{{' }}",
                 "{% raw %}{{ x }}{% endraw %}",
+                "{% include 'part.html' %}",
+                "{% include 'part.html' without context %}",
+                "{% include ['nope.html', 'part.html'] %}",
+                "{% include 'nope.html' ignore missing %}",
+                "{{ lib.wrap(a) }}",
+                "{% from 'lib.html' import wrap %}{{ wrap(x, 'w') }}",
+                "{% set ns.count = ns.count + 1 %}",
             ]
         ),
     ]
+    if in_loop:
+        leaves.append(
+            st.sampled_from(["{% break %}", "{% continue %}", "{% do ns.seen.append(i) %}"])
+        )
+    markers = st.tuples(_marker(), _marker(), _marker(), _marker())
+    statement = st.tuples(st.sampled_from(variables), exprs, _marker(), _marker()).map(
+        lambda t: tag(f"set {t[0]} = {t[1]}", t[2], t[3])
+    )
+    leaves.append(statement)
     if depth <= 0:
         return st.lists(st.one_of(leaves), max_size=4).map("".join)
-    inner_vars = variables + LOOP_VARS[:1]
-    body = blocks(variables, depth - 1)
-    loop_body = blocks(
-        [*inner_vars, "loop.index", "loop.first", "loop.revindex0", "loop.cycle('o', 'e')"],
-        depth - 1,
-    )
-    marks = st.tuples(_marker(), _marker(), _marker(), _marker())
+    body = blocks(variables, depth - 1, in_loop, readable)
+    macro_body = blocks(variables, depth - 1)
+    loop_body = blocks(variables, depth - 1, True, tuple(LOOP_EXPRESSIONS))
     compound: list[st.SearchStrategy[str]] = [
-        st.tuples(exprs, body, body, marks).map(
+        st.tuples(exprs, body, body, markers, st.booleans(), exprs, body).map(
             lambda t: (
                 tag(f"if {t[0]}", t[3][0], t[3][1])
                 + t[1]
+                + (tag(f"elif {t[5]}", t[3][2], "") + t[6] if t[4] else "")
                 + tag("else", t[3][2], t[3][3])
                 + t[2]
                 + tag("endif", t[3][0], t[3][1])
             )
         ),
-        st.tuples(exprs, loop_body, body, marks, st.booleans()).map(
+        st.tuples(
+            st.one_of(exprs, st.sampled_from(["range(3)", "items", "'ab'", "[none, 1, 1, '<']"])),
+            loop_body,
+            body,
+            markers,
+            st.sampled_from(["", "", " if i", " if i is not none"]),
+        ).map(
             lambda t: (
-                tag(f"for i in {t[0]}" + (" if i" if t[4] else ""), t[3][0], t[3][1])
+                tag(f"for i in {t[0]}{t[4]}", t[3][0], t[3][1])
                 + t[1]
                 + tag("else", t[3][2], t[3][3])
                 + t[2]
                 + tag("endfor", t[3][2], t[3][1])
             )
         ),
-        st.tuples(st.sampled_from(variables), exprs, marks).map(
-            lambda t: tag(f"set {t[0]} = {t[1]}", t[2][0], t[2][1])
-        ),
-        st.tuples(st.sampled_from(variables), body).map(
-            lambda t: tag(f"set {t[0]}", "", "") + t[1] + tag("endset", "", "")
-        ),
-        st.tuples(exprs, body).map(
-            lambda t: tag(f"with a = {t[0]}", "", "") + t[1] + tag("endwith", "", "")
-        ),
-        st.tuples(st.sampled_from(FILTERS_NO_ARGS[:12]), body).map(
-            lambda t: tag(f"filter {t[0]}", "", "") + t[1] + tag("endfilter", "", "")
-        ),
-        st.tuples(body, exprs).map(
+        st.tuples(st.sampled_from(["user", "items", "x"]), loop_body).map(
             lambda t: (
-                tag("macro m(a, b='<d>')", "", "-")
+                tag(f"for k, i in ({t[0]} if {t[0]} is mapping else {{'k': 1}})|dictsort")
+                + "{{ k }}="
+                + t[1]
+                + tag("endfor")
+            )
+        ),
+        st.tuples(
+            st.sampled_from(variables), body, st.sampled_from(["", " | upper", " | trim"])
+        ).map(lambda t: tag(f"set {t[0]}{t[2]}") + t[1] + tag("endset")),
+        st.tuples(exprs, body).map(lambda t: tag(f"with a = {t[0]}") + t[1] + tag("endwith")),
+        st.tuples(st.sampled_from(SAFE_FILTERS[:12]), body).map(
+            lambda t: tag(f"filter {t[0]}") + t[1] + tag("endfilter")
+        ),
+        st.tuples(macro_body, exprs, _marker()).map(
+            lambda t: (
+                tag("macro m(a, b='<d>')", "", t[2] if t[2] != "+" else "")
                 + t[0]
-                + "{{ caller() if caller }}"
-                + tag("endmacro", "", "")
+                + "{{ b }}{{ caller(a) if caller }}"
+                + tag("endmacro")
                 + "{{ m("
                 + t[1]
                 + ") }}"
-                + tag("call m(1)", "", "")
-                + "<c>"
-                + tag("endcall", "", "")
+                + tag("call(v) m(1)")
+                + "<c>{{ v }}"
+                + tag("endcall")
             )
         ),
         st.tuples(st.booleans(), body).map(
-            lambda t: (
-                tag(f"autoescape {str(t[0]).lower()}", "", "") + t[1] + tag("endautoescape", "", "")
-            )
+            lambda t: tag(f"autoescape {str(t[0]).lower()}") + t[1] + tag("endautoescape")
         ),
     ]
     return st.lists(st.one_of(*leaves, *compound), max_size=4).map("".join)
 
 
+LIBRARY = {
+    "part.html": "[{{ a }}|{{ user }}|{{ x is defined }}]\n",
+    "lib.html": (
+        "{% macro wrap(v, tag='b') -%}<{{ tag }}>{{ v }}</{{ tag }}>{%- endmacro %}"
+        "{% set shared = '<shared>' %}"
+    ),
+    "base.html": (
+        "<head>{% block head %}H{{ a }}{% endblock %}</head>\n"
+        "{% for i in range(2) %}{% block row scoped %}r{{ i }}{% endblock %}{% endfor %}"
+        "<body>{% block body %}{% endblock %}</body>\n"
+    ),
+}
+
+PRELUDE = "{% set ns = namespace(count=0, seen=[]) %}{% import 'lib.html' as lib %}"
+
+
 def templates(depth: int = 2) -> st.SearchStrategy[str]:
-    """Random valid templates over NAMES, nested up to `depth`."""
-    return blocks(NAMES, depth)
+    """Random valid templates over NAMES, nested up to `depth`; some extend base.html.
+
+    Every template starts with PRELUDE (a namespace and an import the grammar refers to) and
+    may include, import or extend the templates in LIBRARY.
+    """
+    body = blocks(NAMES, depth)
+    child = st.tuples(body, body, st.booleans()).map(
+        lambda t: (
+            "{% extends 'base.html' %}"
+            + "{% block head %}"
+            + ("{{ super() }}" if t[2] else "")
+            + t[0]
+            + "{% endblock %}{% block body %}"
+            + t[1]
+            + "{% endblock %}{% block row %}[{{ i }}{{ super() }}]{% endblock %}"
+        )
+    )
+    return st.one_of(body, body, body, child).map(lambda t: PRELUDE + t)
+
+
+OPTIONS: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
+    {
+        "autoescape": st.booleans(),
+        "trim_blocks": st.booleans(),
+        "lstrip_blocks": st.booleans(),
+        "keep_trailing_newline": st.booleans(),
+        "undefined": st.sampled_from(["default", "default", "chainable", "strict"]),
+        "extensions": st.just(["loopcontrols", "do"]),
+    }
+)
 
 
 context_values: st.SearchStrategy[Any] = st.recursive(
@@ -351,11 +440,11 @@ context_values: st.SearchStrategy[Any] = st.recursive(
         st.floats(allow_nan=False, allow_infinity=False, width=32),
         st.text(alphabet="ab <>&\"'\n", max_size=8),
         st.text(alphabet="ab <>&\"'", max_size=8).map(Markup),
-        st.sampled_from([HtmlSafe("h<"), Obj(a=1, b="<b>", items=[1, 2])]),
+        st.sampled_from([HtmlSafe("h<"), Obj(a=1, b="<b>", items=[1, 2], name="o")]),
     ),
     lambda inner: st.one_of(
         st.lists(inner, max_size=4),
-        st.dictionaries(st.sampled_from(["a", "b", "items", "x"]), inner, max_size=3),
+        st.dictionaries(st.sampled_from(["a", "b", "items", "k", "name"]), inner, max_size=3),
     ),
     max_leaves=6,
 )
@@ -364,6 +453,3 @@ context_values: st.SearchStrategy[Any] = st.recursive(
 def contexts() -> st.SearchStrategy[dict[str, Any]]:
     """Random contexts over NAMES (some names left out, so undefined paths run too)."""
     return st.dictionaries(st.sampled_from(NAMES), context_values, max_size=len(NAMES))
-
-
-Strategy = Callable[..., st.SearchStrategy[Any]]
