@@ -237,12 +237,17 @@ def _up_to_date(previous: Manifest, plan: BuildPlan, target: Path) -> bool:
     return all(os.path.exists(f"{target}{os.sep}{name}") for name in expected)
 
 
+# Modules of the compiler folder that do not shape what a build writes.
+_NOT_OUTPUT = frozenset({"check.py", "writer.py"})
+
+
 @functools.cache
 def compiler_fingerprint() -> str:
     """A hash of the compiler's own code and Jinja's version: a new compiler rebuilds all."""
     digest = hashlib.sha256(f"{edgeviews.__version__}\0{jinja2.__version__}".encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        if path.name not in _NOT_OUTPUT:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
