@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from edgeviews.compiler.build import BuildResult, build_project
+from edgeviews.compiler.project import ViewError, display_path
 from edgeviews.config import Config, load_config
 from edgeviews.errors import EdgeviewsError
 
@@ -97,7 +98,7 @@ class Rebuilder:
             return
         self.config = config
         self._config_unbuilt = True
-        self.say("config", f"{self._shown(source)} changed: rebuilding everything")
+        self.say("config", f"{display_path(source)} changed: rebuilding everything")
 
     def _build(self, changed: set[Path] | None, *, quiet: bool = False) -> Rebuild:
         """One build; `quiet` leaves out "nothing to recompile" and an error already on screen."""
@@ -131,16 +132,10 @@ class Rebuilder:
         text = str(error)
         self.say("error", text)
         if "\n" not in text:
-            line = offending_line(error, self.config)
+            line = offending_line(error)
             if line is not None:
                 self.say_more(line)
         self.say_more("the last good build stays in place; fix the file and save it again")
-
-    def _shown(self, path: Path) -> str:
-        try:
-            return str(path.relative_to(Path.cwd()))
-        except ValueError:
-            return str(path)
 
     def say(self, kind: str, text: str) -> None:
         """`12:00:01 kind: text`, the shape of every line watch mode prints."""
@@ -184,26 +179,8 @@ def describe_build(views: Sequence[str], seconds: float) -> str:
     return f"{names} ({count}) in {milliseconds}"
 
 
-def offending_line(error: EdgeviewsError, config: Config) -> str | None:
-    """`  12 | {{ broken }`: the source line an error with a file and a line number points at."""
-    lineno = getattr(error, "lineno", None)
-    if not isinstance(lineno, int) or lineno < 1:
-        return None
-    line = getattr(error, "line", None)
-    if not isinstance(line, str):
-        line = _read_line(error, config, lineno)
-    return None if line is None else f"{lineno:>4} | {line}"
-
-
-def _read_line(error: EdgeviewsError, config: Config, lineno: int) -> str | None:
-    name = getattr(error, "path", None) or getattr(error, "name", None)
-    if not isinstance(name, str | Path):
-        return None
-    for candidate in (Path(name), config.root / name, config.views / name):
-        try:
-            lines = candidate.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            continue
-        if lineno <= len(lines):
-            return lines[lineno - 1]
+def offending_line(error: EdgeviewsError) -> str | None:
+    """`  12 | {{ broken }`: the source line a template error points at."""
+    if isinstance(error, ViewError) and error.lineno and error.line is not None:
+        return f"{error.lineno:>4} | {error.line}"
     return None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import signal
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import watchfiles
 from watchfiles import Change, DefaultFilter
 
+from edgeviews.compiler.project import display_path
 from edgeviews.config import TEMPLATE_SUFFIXES, Config
 from edgeviews.errors import EdgeviewsError
 from edgeviews.rebuild import Rebuilder
@@ -119,17 +119,10 @@ def say_watching(config: Config, announced: Config | None) -> None:
         config.source,
     ):
         return
-    shown = [_shown(config.views) + "/"]
+    shown = [display_path(config.views) + "/"]
     if config.source is not None:
-        shown.append(_shown(config.source))
+        shown.append(display_path(config.source))
     print(f"watching {' and '.join(shown)} (Ctrl-C to stop)", flush=True)
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 @contextlib.contextmanager
@@ -151,9 +144,3 @@ def dev(config: Config, *, env: str | None, host: str, port: int) -> None:
     from edgeviews.devserver import serve_dev  # uvicorn and the proxy: not for `watch`
 
     serve_dev(config, env=env, host=host, port=port)
-
-
-if __name__ == "__main__":  # pragma: no cover - `python -m edgeviews.watch` for a quick try
-    from edgeviews.config import load_config
-
-    watch(load_config(), env=sys.argv[1] if len(sys.argv) > 1 else None)
