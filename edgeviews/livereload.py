@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from html import escape
 from typing import Any
 
@@ -79,7 +79,8 @@ class Broadcaster:
             queue.put_nowait(None)
 
     @contextlib.contextmanager
-    def subscribe(self) -> Any:
+    def subscribe(self) -> Iterator[asyncio.Queue[bytes | None]]:
+        """A queue that receives every event while the `with` block lasts; None ends it."""
         queue: asyncio.Queue[bytes | None] = asyncio.Queue()
         if self.closed:
             queue.put_nowait(None)

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -395,3 +396,18 @@ def test_an_open_page_reloads_itself_only_when_its_view_changes(
             assert page.evaluate("window.stillTheSamePage") is None
         finally:
             browser.close()
+
+
+def test_a_taken_port_is_a_clear_error(tmp_path: Path, site: Site) -> None:
+    project = make_project(tmp_path, site)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        running = Running(["dev", "--host", "127.0.0.1", "--port", str(port)], project)
+        try:
+            assert running.process.wait(TIMEOUT) == 1
+        finally:
+            running.kill()
+    assert f"cannot listen on 127.0.0.1:{port}" in running.output
+    assert "--port" in running.output and "Traceback" not in running.output
