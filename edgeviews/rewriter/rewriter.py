@@ -12,11 +12,12 @@ import codecs
 import logging
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from edgeviews.rewriter.element import Comment, Element, EndTag, TextChunk
 from edgeviews.rewriter.grammar import VOID_ELEMENTS
 from edgeviews.rewriter.scanner import PASSTHROUGH, Scanner
-from edgeviews.rewriter.selectors import AttributeSource, Selector, parse_selectors
+from edgeviews.rewriter.selectors import AttributeSource, Compound, Selector, parse_selectors
 from edgeviews.rewriter.tree import OpenElements
 
 logger = logging.getLogger("edgeviews.rewriter")
@@ -47,6 +48,7 @@ class Rewriter:
         """`on_error(exception)` is told about handlers that raise; the page flows on."""
         self.on_error = on_error
         self._rules: list[_Rule] = []
+        self._cached_plan: _Plan | None = None
 
     def on(
         self,
@@ -59,7 +61,14 @@ class Rewriter:
         """Add a rule; raises `SelectorError` for selectors that cannot be streamed."""
         for parsed in parse_selectors(selector):
             self._rules.append(_Rule(parsed, element, end_tag, text, comments))
+        self._cached_plan = None
         return self
+
+    def _plan(self) -> _Plan:
+        plan = self._cached_plan
+        if plan is None:
+            plan = self._cached_plan = _Plan(list(self._rules))
+        return plan
 
     def transform(self, chunks: Iterable[bytes], *, encoding: str | None = None) -> Iterator[bytes]:
         """Rewrite a document given as chunks of bytes, yielding output as it is ready.
@@ -124,13 +133,10 @@ class _Tracked:
         self.suppressing = False
 
 
-class _Session(Scanner):
-    """One document going through a Rewriter."""
+class _Plan:
+    """What a Rewriter's rules need, worked out once and shared by its documents."""
 
-    def __init__(self, rewriter: Rewriter, encoding: str | None) -> None:
-        self._rewriter = rewriter
-        self._on_error = rewriter.on_error
-        rules = rewriter._rules
+    def __init__(self, rules: list[_Rule]) -> None:
         by_name: dict[bytes, list[_Rule]] = {}
         universal: list[_Rule] = []
         for rule in rules:
@@ -139,25 +145,54 @@ class _Session(Scanner):
                 universal.append(rule)
             else:
                 by_name.setdefault(tag.encode("utf-8"), []).append(rule)
-        self._by_name = by_name
-        self._universal = universal
-        self._rule_names = frozenset(by_name)
-        self._body_rules = by_name.get(_BODY, [])
-        self._tree = (
-            OpenElements() if any(rule.selector.needs_ancestors for rule in rules) else None
+        self.rules = rules
+        self.by_name = by_name
+        self.universal = universal
+        self.rule_names = frozenset(by_name)
+        self.body_rules = by_name.get(_BODY, [])
+        self.needs_tree = any(rule.selector.needs_ancestors for rule in rules)
+        self.body_matters = bool(self.body_rules) or any(
+            rule.element or rule.end_tag for rule in universal
         )
+        # After the body's end, nothing is left to do when only body rules exist.
+        self.done_after_body = not universal and self.rule_names <= {_BODY}
+        # Byte strings a tag must contain (lower-cased) for a rule to match it, unless it
+        # holds a character reference: `link[rel~=icon]` skips every `<link` without "icon".
+        self.needles = {id(rule): _needles(rule.selector.subject) for rule in rules}
+        self.interest: dict[tuple[frozenset[bytes], bool, bool], tuple[Any, Any]] = {}
+
+
+def _needles(compound: Compound) -> tuple[bytes, ...]:
+    needles = []
+    for test in compound.tests:
+        needles.append(test.name.encode("utf-8"))
+        if test.operator and test.value:
+            needles.append(test.value.encode("utf-8").lower())  # ASCII-only, like the tag
+    return tuple(needles)
+
+
+class _Session(Scanner):
+    """One document going through a Rewriter."""
+
+    def __init__(self, rewriter: Rewriter, encoding: str | None) -> None:
+        plan = rewriter._plan()
+        self._plan = plan
+        self._on_error = rewriter.on_error
+        self._by_name = plan.by_name
+        self._universal = plan.universal
+        self._needles = plan.needles
+        self._body_rules = plan.body_rules
+        self._tree = OpenElements() if plan.needs_tree else None
         self._tracked: list[_Tracked] = []
         self._open_counts: dict[bytes, int] = {}
         self._suppressing = 0
-        self._body_pending = bool(self._body_rules) or any(
-            rule.element or rule.end_tag for rule in universal
-        )
+        self._body_pending = plan.body_matters
         self._body_seen = False
         self._body: _Tracked | None = None
         self._sniffing = not _is_wide(encoding)
         super().__init__()
         self._update_interest()
-        if not self._sniffing or not rules:
+        if not self._sniffing or not plan.rules:
             self.mode = PASSTHROUGH
 
     # plumbing
@@ -180,7 +215,10 @@ class _Session(Scanner):
         super().feed(chunk)
 
     def finish(self) -> None:
-        self._sniffing = False
+        if self._sniffing:
+            self._sniffing = False
+            if _looks_wide(self._buf):
+                self.mode = PASSTHROUGH
         super().finish()
 
     def _report(self, error: Exception) -> None:
@@ -199,29 +237,35 @@ class _Session(Scanner):
 
     def _update_interest(self) -> None:
         """Which tags must reach Python now; refresh the scanner's candidate regex."""
-        scopes = any(tracked.scopes for tracked in self._tracked)
-        if self._universal or self._tree is not None or scopes:
-            starts: frozenset[bytes] | None = None
-            ends: frozenset[bytes] | None = None
-        else:
-            names = {tracked.name for tracked in self._tracked if tracked is not self._body}
-            starts = self._rule_names | names
-            ends = frozenset(names)
-            if self._body_pending:
-                ends = ends | {b"body", b"html"}
-        if self._body_pending and starts is not None:
-            starts = starts | {_BODY}
-        self.interest_starts = starts
-        self.interest_ends = ends
+        plan = self._plan
+        body = self._body
+        names = frozenset(t.name for t in self._tracked if t is not body)
+        scopes = any(t.scopes for t in self._tracked)
+        key = (names, self._body_pending, scopes)
+        interest = plan.interest.get(key)
+        if interest is None:
+            if plan.universal or plan.needs_tree or scopes:
+                interest = (None, None)
+            else:
+                starts = plan.rule_names | names
+                ends = names
+                if self._body_pending:
+                    starts = starts | {_BODY}
+                    ends = ends | {b"body", b"html"}
+                interest = (starts, ends)
+            plan.interest[key] = interest
+        self.interest_starts, self.interest_ends = interest
         self.track_template = self._body_pending
-        self.text_events = any(rule.text for t in self._tracked for rule in t.scopes)
-        self.comment_events = any(rule.comments for t in self._tracked for rule in t.scopes)
+        if scopes:
+            self.text_events = any(rule.text for t in self._tracked for rule in t.scopes)
+            self.comment_events = any(rule.comments for t in self._tracked for rule in t.scopes)
+        else:
+            self.text_events = self.comment_events = False
         self.refresh()
         if (
             not self._body_pending
             and not self._tracked
-            and self._rule_names <= {_BODY}
-            and not self._universal
+            and plan.done_after_body
             and self.mode != PASSTHROUGH
         ):
             self.mode = PASSTHROUGH  # the snippet is in: the rest streams through untouched
@@ -252,6 +296,15 @@ class _Session(Scanner):
         if rules is None and not self._universal:
             return None
         candidates = (rules or []) + self._universal
+        if low.find(b"&", start, end) < 0:
+            needles = self._needles
+            candidates = [
+                rule
+                for rule in candidates
+                if all(low.find(needle, start, end) >= 0 for needle in needles[id(rule)])
+            ]
+            if not candidates:
+                return None
         element = Element(
             name.decode("utf-8", "surrogateescape"),
             buf[start:end],

@@ -223,6 +223,11 @@ class Scanner:
             if buf:
                 self.out.append(buf)
             return
+        if not buf:
+            insertion = self.on_end_of_document()
+            if insertion:
+                self.out.append(insertion)
+            return
         self._run(buf, True)
 
     def _hold(self, buf: bytes, low: bytes, start: int) -> None:
