@@ -21,7 +21,7 @@ import httpx2
 import zstandard
 
 from edgeviews.proxy.access_log import log_access
-from edgeviews.proxy.asgi import Receive, Scope, Send
+from edgeviews.proxy.asgi import Message, Receive, Scope, Send
 from edgeviews.proxy.content_coding import (
     UnsupportedEncoding,
     choose_encoding,
@@ -34,12 +34,13 @@ from edgeviews.proxy.error_pages import send_error_page
 from edgeviews.proxy.forwarded import ClientView, client_view
 from edgeviews.proxy.injection import InjectionRecord, current_record, new_nonce
 from edgeviews.proxy.public_urls import PublicMapping
-from edgeviews.proxy.request_headers import upstream_request_headers
+from edgeviews.proxy.request_headers import UpstreamRequestHeaders, upstream_request_headers
 from edgeviews.proxy.response_headers import (
     client_response_headers,
     rewritten_page_headers,
     weaken_etag,
 )
+from edgeviews.proxy.settings import ProxySettings
 from edgeviews.proxy.snapshot import RoutePlan, Snapshot
 from edgeviews.proxy.target import UnsafeTarget, check_path, upstream_url
 from edgeviews.proxy.upstream_client import timeout_extension
@@ -64,6 +65,7 @@ class Exchange:
     upstream_ms: float = 0.0
     mode: str = "pass"
     outcome: str = "ok"
+    started: bool = False
 
 
 class ClientGone(Exception):
@@ -157,67 +159,39 @@ async def _forward(
     if not has_body:
         body_state.done = True
 
-    response = None
-    drop_range = False
-    upstream_started = time.perf_counter()
-    for _attempt in range(2):
-        request_headers = upstream_request_headers(
-            incoming,
-            route=route,
-            view=view,
-            via=settings.via,
-            snippets_tag=tag,
-            drop_range=drop_range,
-        )
-        request = httpx2.Request(
-            method,
-            url,
-            headers=request_headers.headers,
-            content=_request_body(receive, body_state) if has_body else None,
-            extensions=extensions,
-        )
-        try:
-            response = await transport.handle_async_request(request)
-        except httpx2.HTTPError as error:
-            if isinstance(error.__cause__ or error.__context__, ClientGone):
-                exchange.outcome = "client-gone"
-                return
-            await _answer_upstream_failure(send, error, exchange, url, head)
-            return
-        except ClientGone:
-            exchange.outcome = "client-gone"  # left while its request body was being sent
-            return
-        if (
-            response.status_code == 206
-            and plan.rewrites
-            and not has_body
-            and _is_rewritable([(k.lower(), v) for k, v in response.headers.raw])
-            and not drop_range
-        ):
-            # A range of a page we rewrite would be cut from the unmodified page (trap 7).
-            await response.aclose()
-            drop_range = True
-            continue
-        break
-    assert response is not None
-    exchange.upstream_ms = (time.perf_counter() - upstream_started) * 1000
-    exchange.status = response.status_code
+    async def send_noting_start(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            exchange.started = True
+        await send(message)
 
-    mapping = PublicMapping(
-        upstream=route.upstream,
-        public_scheme=view.proto,
-        public_host=view.host or route.upstream.netloc,
-        root_path=scope.get("root_path", ""),
-    )
-    upstream_headers = [(key.lower(), value) for key, value in response.headers.raw]
-    headers = client_response_headers(
-        upstream_headers, mapping=mapping, strip=settings.strip_response_headers, via=settings.via
-    )
-    if tag is not None and response.status_code == 304 and request_headers.translated_etag:
-        headers = weaken_etag(headers, tag)
-
-    disconnect = _DisconnectWatch(receive, body_state)
+    upstream_began = time.perf_counter()
+    disconnect = _DisconnectWatch()
+    if body_state.done:
+        # Watch from the start, so a client leaving while the upstream thinks frees it too.
+        disconnect.start(receive)
+    response: httpx2.Response | None = None
     try:
+        response, request_headers = await _request_upstream(
+            transport, incoming, url, extensions, receive, body_state, plan, view, settings, method
+        )
+        disconnect.start(receive)
+        exchange.upstream_ms = (time.perf_counter() - upstream_began) * 1000
+        exchange.status = response.status_code
+        mapping = PublicMapping(
+            upstream=route.upstream,
+            public_scheme=view.proto,
+            public_host=view.host or route.upstream.netloc,
+            root_path=scope.get("root_path", ""),
+        )
+        upstream_headers = [(key.lower(), value) for key, value in response.headers.raw]
+        headers = client_response_headers(
+            upstream_headers,
+            mapping=mapping,
+            strip=settings.strip_response_headers,
+            via=settings.via,
+        )
+        if tag is not None and response.status_code == 304 and request_headers.translated_etag:
+            headers = weaken_etag(headers, tag)
         rewrite = (
             plan.rewrites
             and not head
@@ -234,7 +208,7 @@ async def _forward(
         if rewrite:
             await _send_rewritten(
                 scope,
-                send,
+                send_noting_start,
                 response,
                 headers,
                 upstream_headers,
@@ -245,9 +219,9 @@ async def _forward(
                 disconnect,
             )
         else:
-            await _send_passthrough(send, response, headers, head, disconnect)
+            await _send_passthrough(send_noting_start, response, headers, head, disconnect)
     except ClientGone:
-        exchange.outcome = "client-gone"
+        exchange.outcome = "client-gone"  # left while its request body was being sent
     except asyncio.CancelledError:
         if not disconnect.fired:
             raise
@@ -256,20 +230,71 @@ async def _forward(
             task.uncancel()
         exchange.outcome = "client-gone"
     except (httpx2.HTTPError, *_DECODE_ERRORS) as error:
-        # The response has started: the only honest signal left is to abort the connection,
-        # which ASGI servers do when the app returns without finishing the body.
-        exchange.outcome = f"upstream-aborted ({type(error).__name__})"
-        logger.error(
-            "%s %s: upstream %s failed mid-body (%s: %s); client response aborted",
-            method,
-            exchange.path,
-            url,
-            type(error).__name__,
-            error,
-        )
+        if isinstance(error.__cause__ or error.__context__, ClientGone):
+            exchange.outcome = "client-gone"
+        elif not exchange.started and isinstance(error, httpx2.HTTPError):
+            await _answer_upstream_failure(send, error, exchange, url, head)
+        else:
+            # The response has started: the only honest signal left is to abort the
+            # connection, which ASGI servers do when the app returns without finishing it.
+            exchange.outcome = f"upstream-aborted ({type(error).__name__})"
+            logger.error(
+                "%s %s: upstream %s failed mid-body (%s: %s); client response aborted",
+                method,
+                exchange.path,
+                url,
+                type(error).__name__,
+                error,
+            )
     finally:
         disconnect.stop()
-        await response.aclose()
+        if response is not None:
+            await response.aclose()
+
+
+async def _request_upstream(
+    transport: httpx2.AsyncBaseTransport,
+    incoming: list[tuple[bytes, bytes]],
+    url: httpx2.URL,
+    extensions: dict[str, object],
+    receive: Receive,
+    body_state: _BodyState,
+    plan: RoutePlan,
+    view: ClientView,
+    settings: ProxySettings,
+    method: str,
+) -> tuple[httpx2.Response, UpstreamRequestHeaders]:
+    """Send the request; a 206 for a page we rewrite is fetched again whole (trap 7)."""
+    has_body = not body_state.done
+    drop_range = False
+    while True:
+        request_headers = upstream_request_headers(
+            incoming,
+            route=plan.route,
+            view=view,
+            via=settings.via,
+            snippets_tag=plan.tag if plan.rewrites else None,
+            drop_range=drop_range,
+        )
+        request = httpx2.Request(
+            method,
+            url,
+            headers=request_headers.headers,
+            content=_request_body(receive, body_state) if has_body else None,
+            extensions=extensions,
+        )
+        response = await transport.handle_async_request(request)
+        if (
+            response.status_code == 206
+            and plan.rewrites
+            and not has_body
+            and not drop_range
+            and _is_rewritable([(k.lower(), v) for k, v in response.headers.raw])
+        ):
+            await response.aclose()
+            drop_range = True
+            continue
+        return response, request_headers
 
 
 def _hostname(host: str) -> str:
@@ -297,14 +322,17 @@ async def _request_body(receive: Receive, state: _BodyState) -> AsyncIterator[by
 
 
 class _DisconnectWatch:
-    """Cancels the streaming task when the client hangs up, so the upstream is released now."""
+    """Cancels the forwarding task when the client hangs up, so the upstream is released now."""
 
-    def __init__(self, receive: Receive, body: _BodyState) -> None:
+    def __init__(self) -> None:
         self.fired = False
         self.streaming = True
         self._task = asyncio.current_task()
         self._waiter: asyncio.Task[None] | None = None
-        if body.done:
+
+    def start(self, receive: Receive) -> None:
+        """Begin watching (once the request body, if any, has been read)."""
+        if self._waiter is None:
             self._waiter = asyncio.ensure_future(self._wait(receive))
             self._waiter.add_done_callback(self._on_done)
 

@@ -192,7 +192,7 @@ class Upstream:
                     method, target, headers, body, self._sni.get(id(ssl_object))
                 )
                 self.requests.append(request)
-                keep = await self._dispatch(request, writer)
+                keep = await self._dispatch(request, writer, reader)
                 await writer.drain()
                 if not keep:
                     return
@@ -234,7 +234,9 @@ class Upstream:
         )
         return LANDING % {b"meta": meta_tag}
 
-    async def _dispatch(self, request: RecordedRequest, writer: asyncio.StreamWriter) -> bool:
+    async def _dispatch(
+        self, request: RecordedRequest, writer: asyncio.StreamWriter, reader: asyncio.StreamReader
+    ) -> bool:
         parts = urlsplit(request.target)
         query = parse_qs(parts.query)
         segments = [s for s in parts.path.split("/") if s]
@@ -295,7 +297,9 @@ class Upstream:
         if kind == "empty":
             return self._respond(writer, 204, [("X-Empty", "yes")], b"")
         if kind == "hang":
-            await asyncio.sleep(30)
+            # Never answers; returns as soon as the proxy closes the connection.
+            with contextlib.suppress(asyncio.TimeoutError, ConnectionError):
+                await asyncio.wait_for(reader.read(1), 30)
             return False
         if kind == "utf16":
             assert self.corpus is not None

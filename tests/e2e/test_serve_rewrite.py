@@ -258,3 +258,18 @@ def test_strict_dynamic_policy_gets_a_nonce_on_our_external_script(
         LANDING_PAGE, params={where: "script-src 'strict-dynamic' 'nonce-pagenonce'"}
     )
     assert f"nonce-{nonce}" not in again.text, "a nonce is never reused"
+
+
+def test_client_leaving_while_upstream_thinks_releases_it(
+    proxy: ProxyProcess, upstream: Upstream
+) -> None:
+    with socket.create_connection(("127.0.0.1", proxy.port), timeout=5) as sock:
+        sock.sendall(b"GET /raw/hang?id=gone-early HTTP/1.1\r\nHost: x\r\n\r\n")
+        time.sleep(0.2)
+    # The proxy's read timeout is 1 s; the connection must close well before that.
+    assert upstream.wait_closed("id=gone-early", timeout=2.0) < 0.5
+    proxy.wait_for_log(r"/raw/hang.* outcome=client-gone")
+
+
+def test_upstream_timeout_before_any_byte_is_a_504_not_an_abort(client: httpx2.Client) -> None:
+    assert client.get("/t/hang").status_code == 504
