@@ -36,7 +36,12 @@ class Staging:
         self._prefix = f"{self.path}{os.sep}"
 
     def write_text(self, name: str, text: str) -> None:
-        with open(self._prefix + name, "w", encoding="utf-8") as file:
+        """Write a new file; never through an existing name, which may be a hard link into the
+        live output (truncating it would change the previous build in place)."""
+        path = self._prefix + name
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        with open(path, "x", encoding="utf-8") as file:
             file.write(text)
 
     def reuse(self, name: str, previous: Path) -> bool:

@@ -9,6 +9,7 @@ import pytest
 
 from edgeviews.compiler.build import build_project
 from edgeviews.compiler.project import ViewError
+from edgeviews.compiler.writer import Staging
 from edgeviews.config import load_config
 from tests.shell.tmp_project import tree, write_project, write_view
 
@@ -123,3 +124,16 @@ def test_same_size_edit_with_restored_mtime_is_still_seen(project: Path) -> None
     assert build_project(load_config(cwd=project)).compiled == ("analytics",)
     path.write_text(path.read_text().replace("GTAG", "gtag"))  # at once: within the racy window
     assert build_project(load_config(cwd=project)).compiled == ("analytics",)
+
+
+def test_writing_over_a_taken_over_file_never_writes_through_the_link(tmp_path: Path) -> None:
+    live = tmp_path / "views"
+    live.mkdir()
+    (live / "analytics.py").write_text("old")
+    staging = Staging(live)
+    assert staging.reuse("analytics.py", live)  # a hard link to the live file
+    staging.write_text("analytics.py", "new")
+    assert (live / "analytics.py").read_text() == "old"
+    staging.commit()
+    assert (live / "analytics.py").read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir() if "-build-" in p.name] == []
