@@ -93,29 +93,51 @@ class _Server(uvicorn.Server):
         yield
 
 
+class _Stop:
+    """Ctrl-C and SIGTERM for both halves of dev: stop watching, let uvicorn shut down."""
+
+    def __init__(self) -> None:
+        self.event = asyncio.Event()
+        self.server: uvicorn.Server | None = None
+        self.app: LiveReload | None = None
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, self.on_signal)
+
+    def on_signal(self) -> None:
+        if self.event.is_set() and self.server is not None:
+            self.server.force_exit = True  # a second Ctrl-C: do not wait for open connections
+        self.request()
+
+    def request(self) -> None:
+        self.event.set()
+        if self.server is not None:
+            self.server.should_exit = True
+        if self.app is not None:
+            self.app.broadcaster.close()  # end the event streams, or shutdown would wait on them
+
+
 async def _serve_and_watch(config: Config, *, env: str | None, listener: socket.socket) -> None:
+    stop = _Stop()
     with tempfile.TemporaryDirectory(prefix="edgeviews-dev-") as cache_dir:
         rebuilder = Rebuilder(config, env=env)
-        first = rebuilder.build_all()
+        announced: Config | None = None
+        if not rebuilder.build_all().ok and not config.package_dir.is_dir():
+            rebuilder.say_more("the proxy starts after the first good build")
+            if not await _first_good_build(rebuilder, stop.event):
+                print("stopped", flush=True)
+                return
+            config = announced = rebuilder.config
         cache = BytecodeCache(Path(cache_dir))
-        try:
-            with cache.installed():
-                if config.package_dir.is_dir():
-                    cache.refresh(config.package_dir)
-                proxy = create_app(config, env=env)
-        except EdgeviewsError as error:
-            if first.ok:
-                raise
-            raise EdgeviewsError(
-                f"{error}\nThe first build failed (see above) and there is no earlier build to "
-                "serve: fix the view and run `edgeviews dev` again."
-            ) from None
-        app = LiveReload(proxy, config)
-        await _serve(app, _Session(rebuilder, proxy, app, cache), listener)
+        with cache.installed():
+            cache.refresh(config.package_dir)
+            proxy = create_app(config, env=env)
+        stop.app = app = LiveReload(proxy, config)
+        await _serve(app, _Session(rebuilder, proxy, app, cache, announced), listener, stop)
 
 
-async def _serve(app: LiveReload, session: _Session, listener: socket.socket) -> None:
-    server = _Server(
+async def _serve(app: LiveReload, session: _Session, listener: socket.socket, stop: _Stop) -> None:
+    stop.server = server = _Server(
         uvicorn.Config(
             app,
             # As `edgeviews serve` runs it (edgeviews/proxy/serve.py), but quieter: uvicorn
@@ -131,22 +153,6 @@ async def _serve(app: LiveReload, session: _Session, listener: socket.socket) ->
             timeout_graceful_shutdown=_GRACEFUL_SHUTDOWN,
         )
     )
-    stop = asyncio.Event()
-
-    def request_stop() -> None:
-        stop.set()
-        server.should_exit = True
-        app.broadcaster.close()  # end the event streams, or shutdown would wait on them
-
-    def on_signal() -> None:
-        if stop.is_set():
-            server.force_exit = True  # a second Ctrl-C: do not wait for open connections
-        request_stop()
-
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, on_signal)
-
     serving = asyncio.ensure_future(server.serve(sockets=[listener]))
     while not server.started and not serving.done():
         await asyncio.sleep(0.01)
@@ -154,9 +160,9 @@ async def _serve(app: LiveReload, session: _Session, listener: socket.socket) ->
         host, port = listener.getsockname()[:2]
         shown = f"[{host}]" if ":" in host else host
         print(f"serving on http://{shown}:{port}", flush=True)
-        watching = asyncio.ensure_future(session.watch(stop))
+        watching = asyncio.ensure_future(session.watch(stop.event))
         await asyncio.wait({serving, watching}, return_when=asyncio.FIRST_COMPLETED)
-        request_stop()
+        stop.request()
         try:
             await watching  # raises what stopped the watcher early (a vanished views folder)
         finally:
@@ -166,11 +172,46 @@ async def _serve(app: LiveReload, session: _Session, listener: socket.socket) ->
     print("stopped", flush=True)
 
 
+async def _first_good_build(rebuilder: Rebuilder, stop: asyncio.Event) -> bool:
+    """Watch, without serving, until a build succeeds (True) or dev is stopped (False)."""
+    while not stop.is_set():
+        config = rebuilder.config
+        listening = False
+        async for changes in watchfiles.awatch(
+            *watched_paths(config),
+            watch_filter=ProjectFilter(config),
+            debounce=DEBOUNCE_MS,
+            step=STEP_MS,
+            rust_timeout=RUST_TIMEOUT_MS,
+            yield_on_timeout=True,
+            stop_event=stop,
+        ):
+            paths = {Path(path) for _, path in changes}
+            if not listening:
+                listening = True
+                outcome: Rebuild | None = await asyncio.to_thread(rebuilder.catch_up, paths)
+                say_watching(config, None)
+            elif paths:
+                outcome = await asyncio.to_thread(rebuilder.apply, paths)
+            else:
+                continue
+            if outcome is not None and outcome.ok:
+                return True
+            if config_touched(config, paths):
+                break
+    return False
+
+
 class _Session:
     """The watcher's half of dev: build on each save, swap good builds into the proxy, tell pages."""
 
     def __init__(
-        self, rebuilder: Rebuilder, proxy: ProxyApp, app: LiveReload, cache: BytecodeCache
+        self,
+        rebuilder: Rebuilder,
+        proxy: ProxyApp,
+        app: LiveReload,
+        cache: BytecodeCache,
+        announced: Config | None,
     ) -> None:
         self.rebuilder = rebuilder
         self.proxy = proxy
@@ -178,9 +219,9 @@ class _Session:
         self.cache = cache
         self.refused: Config | None = None  # a configuration built but refused by the proxy so far
         self.reload_seconds = 0.0
+        self.announced = announced  # the configuration whose "watching" line is on screen
 
     async def watch(self, stop: asyncio.Event) -> None:
-        announced: Config | None = None
         while not stop.is_set():
             config = self.rebuilder.config
             listening = False
@@ -197,8 +238,8 @@ class _Session:
                 if not listening:
                     listening = True
                     await self._round(self.rebuilder.catch_up, paths)
-                    say_watching(config, announced)
-                    announced = config
+                    say_watching(config, self.announced)
+                    self.announced = config
                 elif paths:
                     await self._round(self.rebuilder.apply, paths)
                 if config_touched(config, paths):

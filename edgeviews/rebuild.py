@@ -135,7 +135,10 @@ class Rebuilder:
             line = offending_line(error)
             if line is not None:
                 self.say_more(line)
-        self.say_more("the last good build stays in place; fix the file and save it again")
+        if self.config.package_dir.is_dir():
+            self.say_more("the last good build stays in place; fix the file and save it again")
+        else:
+            self.say_more("nothing is built yet; fix the file and save it again")
 
     def say(self, kind: str, text: str) -> None:
         """`12:00:01 kind: text`, the shape of every line watch mode prints."""

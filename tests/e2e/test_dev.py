@@ -411,3 +411,41 @@ def test_a_taken_port_is_a_clear_error(tmp_path: Path, site: Site) -> None:
             running.kill()
     assert f"cannot listen on 127.0.0.1:{port}" in running.output
     assert "--port" in running.output and "Traceback" not in running.output
+
+
+def test_a_first_build_that_fails_waits_for_the_fix_then_serves(tmp_path: Path, site: Site) -> None:
+    project = make_project(tmp_path, site)
+    (project / "views" / "saved.html").write_text("{% if %}\n")
+    running = Running(["dev", "--host", "127.0.0.1", "--port", "0"], project)
+    try:
+        running.wait_for(r"error: views/saved\.html:1", timeout=30)
+        running.wait_for(r"nothing is built yet")
+        running.wait_for(r"the proxy starts after the first good build")
+        running.wait_for(r"^watching views/")
+        assert running.process.poll() is None
+        assert not any("serving on" in line for line in running.lines)
+
+        (project / "views" / "saved.html").write_text(snippet("saved", 2))
+        url = running.wait_for(r"serving on (http://127\.0\.0\.1:\d+)").group(1)
+        with httpx2.Client(base_url=url, timeout=5) as client:
+            assert 'window.snippet = "saved v2"' in client.get("/saved/").text
+        assert sum(line.startswith("watching ") for line in running.lines) == 1
+        assert running.stop(signal.SIGINT) == 0
+    finally:
+        running.kill()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_stops_cleanly_while_waiting_for_a_first_good_build(
+    tmp_path: Path, site: Site, signum: int
+) -> None:
+    project = make_project(tmp_path, site)
+    (project / "views" / "saved.html").write_text("{% if %}\n")
+    running = Running(["dev", "--host", "127.0.0.1", "--port", "0"], project)
+    try:
+        running.wait_for(r"^watching views/", timeout=30)
+        assert running.stop(signum) == 0
+    finally:
+        running.kill()
+    assert running.lines[-1] == "stopped"
+    assert "Traceback" not in running.output
