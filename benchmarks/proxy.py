@@ -676,6 +676,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"nginx is not installed at {NGINX} (Debian: apt-get install nginx-light); it is the anchor."
         )
         return 1
+    # Servers run in their own sessions; make SIGTERM unwind like Ctrl-C so they are stopped.
+    signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(143))
     connections = [int(c) for c in args.connections.split(",")]
     cores = os.cpu_count() or 1
     core = cores - 1 if cores > 1 else None
