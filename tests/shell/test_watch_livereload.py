@@ -16,7 +16,14 @@ from typing import Any
 import pytest
 
 from edgeviews.config import load_config
-from edgeviews.livereload import EVENTS_PATH, SCRIPT_PATH, LiveReload, format_event, script_tag
+from edgeviews.livereload import (
+    EVENTS_PATH,
+    SCRIPT_PATH,
+    LiveReload,
+    format_event,
+    script_tag,
+    views_of_route,
+)
 
 TOML = """\
 [[routes]]
@@ -112,10 +119,11 @@ async def test_the_page_is_asked_for_uncompressed(config: Any) -> None:
     assert proxy.scopes[0]["headers"] == [(b"cookie", b"a=1")]
 
 
-async def test_script_names_the_route_views_once_each(config: Any) -> None:
-    assert TAG == (
-        b'<script src="/_edgeviews/livereload.js" data-views="analytics consent_banner" async>'
-        b"</script>"
+def test_the_script_names_the_route_views_once_each_in_rule_order(config: Any) -> None:
+    assert views_of_route(config.routes[0]) == ("analytics", "consent_banner")
+    assert views_of_route(config.routes[1]) == ()
+    assert script_tag(["a", 'b"<']) == (
+        '<script src="/_edgeviews/livereload.js" data-views="a b&quot;&lt;" async></script>'
     )
 
 
