@@ -185,17 +185,7 @@ def outputs(rewriter: Any, data: bytes, sizes: Sequence[int], chunkings: Chunkin
 # rewriter is fixed. Then the entry is deleted here and the finding marked FIXED.
 
 
-def after_foreign(data: bytes, needle: bytes) -> bool:
-    low = data.lower()
-    starts = [i for i in (low.find(b"<svg"), low.find(b"<math")) if i >= 0]
-    return bool(starts) and low.find(needle, min(starts)) >= 0
-
-
-BODY_GAPS: dict[str, Callable[[bytes], bool]] = {
-    "F7": lambda d: b"<template" in d.lower() and (b"<svg" in d.lower() or b"<math" in d.lower()),
-    "F8": lambda d: after_foreign(d, b"<html"),
-    "F9": lambda d: len(d) < 4 and passes_through_untouched(d),
-}
+BODY_GAPS: dict[str, Callable[[bytes], bool]] = {}
 ATTRIBUTE_GAPS: dict[str, Callable[[bytes], bool]] = {}
 # Every finding's repro stays a test: plain once FIXED, strict xfail while OPEN.
 BODY_REPROS = {
