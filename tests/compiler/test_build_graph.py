@@ -131,3 +131,44 @@ def test_parser_uses_the_configured_delimiters(tmp_path: Path) -> None:
     info = parse_template(templates["a.html"], environment)
     assert [ref.name for ref in info.references] == ["_b.html"]
     assert set(info.env.required) == {"X"}
+
+
+class Recording(dict):  # type: ignore[type-arg]
+    """An env that records every key jinja2 looks up in it while rendering."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> object:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: object = None) -> object:
+        self.read.add(key)
+        return super().get(key, default)
+
+
+def test_found_keys_are_the_keys_jinja2_reads(tmp_path: Path) -> None:
+    """The oracle is jinja2 rendering with a recording env: what it reads is what we found."""
+    files = {
+        "page.html": (
+            "{% extends '_base.html' %}{% block main %}{{ env.TITLE }}"
+            "{% include 'partials/_nav.html' %}{% from '_m.html' import cta with context %}"
+            "{{ cta() }}{% endblock %}"
+        ),
+        "_base.html": "<main data-site=\"{{ env['SITE'] }}\">{% block main %}{% endblock %}</main>",
+        "partials/_nav.html": "{% for i in [1, 2] %}{{ env.NAV }}{% endfor %}{{ env.get('OPTIONAL') }}",
+        "_m.html": "{% macro cta() %}<a href='{{ env.CTA_URL }}'>go</a>{% endmacro %}",
+    }
+    write(tmp_path, files)
+    templates, infos = graph(tmp_path)
+    use = env_use_of("page.html", infos, templates)
+    keys = {"TITLE", "SITE", "NAV", "OPTIONAL", "CTA_URL"}
+    env = Recording({key: key.lower() for key in keys})
+    jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path)).get_template("page.html").render(
+        env=env
+    )
+    assert env.read == keys
+    assert set(use.required) | set(use.optional) == env.read
+    assert set(use.optional) == {"OPTIONAL"}
