@@ -25,6 +25,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import edgeviews
+from tests.compiler.templategen import Positional
 
 # Generated-template property tests: bounded so tests/compiler runs in well under two minutes
 # on a loaded two-core machine. EDGEVIEWS_FUZZ_EXAMPLES raises the count for a local hunt;
@@ -87,7 +88,15 @@ def _fresh(context: Context) -> dict[str, Any]:
     """
     if callable(context):
         return dict(context())
+    if isinstance(context, Positional):
+        return Positional(copy.deepcopy(dict(context)))
     return copy.deepcopy(dict(context))
+
+
+def _call_render(render: Callable[..., Any], context: Context) -> Any:
+    """render(**context), or render(context) for a templategen.Positional context."""
+    fresh = _fresh(context)
+    return render(dict(fresh)) if isinstance(fresh, Positional) else render(**fresh)
 
 
 def _error(phase: str, error: BaseException) -> Outcome:
@@ -117,7 +126,7 @@ def render_with_jinja(
         return _error("compile", error)
     random.seed(1234)
     try:
-        return Outcome("render", output=template.render(**_fresh(context)))
+        return Outcome("render", output=_call_render(template.render, context))
     except Exception as error:
         return _error("render", error)
 
@@ -214,7 +223,7 @@ def render_with_edgeviews(
     module = load_compiled(code, package)
     random.seed(1234)
     try:
-        output = module.render(**_fresh(context))
+        output = _call_render(module.render, context)
     except Exception as error:
         return _error("render", error)
     assert type(output) is str, f"render returned {type(output).__name__}, not str"

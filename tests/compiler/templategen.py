@@ -48,6 +48,14 @@ class ItemsAndAttrs(dict[str, Any]):
     color = "attribute-color"
 
 
+class Positional(dict[str, Any]):
+    """A context to pass to render() as one positional dict, not as keywords.
+
+    `render(**{"self": ...})` fails in jinja2 (Template.render's own `self`), while
+    `render({"self": ...})` works; the differential harness calls both engines this way.
+    """
+
+
 def show_call(*args: Any, **kwargs: Any) -> str:
     """A context callable that prints what it was called with."""
     return f"called({', '.join(map(repr, args))}; {', '.join(f'{k}={v!r}' for k, v in sorted(kwargs.items()))})"

@@ -1,0 +1,189 @@
+"""Differential corner cases: names that collide with generated code or Python keywords,
+odd lookups, Markup arithmetic, printing of callables and globals, text around extends.
+
+These are the places a code generator tends to be almost right: each case names the
+hazard it probes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.compiler.templategen import Positional, sample_context
+
+AssertSame = Callable[..., Any]
+
+# Template variables named like things generated code is likely to use.
+COLLIDING_NAMES = [
+    "ctx",
+    "out",
+    "blocks",
+    "exp",
+    "missing",
+    "render",
+    "escape",
+    "Undefined",
+    "Markup",
+    "str",
+    "len",
+    "print",
+    "self",
+    "t_1",
+    "l_0_x",
+    "context",
+    "environment",
+    "resolve",
+    "concat",
+    "error",
+    "globals",
+    "__builtins__",
+    "__name__",
+    "TEMPLATES",
+    "LINES",
+    "T0",
+    "to_html",
+    "iter",
+    "next",
+    "dict",
+    "range",
+    "caller",
+    "kwargs",
+    "varargs",
+    "loop",
+]
+
+
+@pytest.mark.parametrize("name", COLLIDING_NAMES)
+def test_names_that_collide_with_generated_code(
+    assert_same: AssertSame, autoescape: bool, name: str
+) -> None:
+    source = (
+        "[{{ " + name + " is defined }}]"
+        "{% set " + name + "_copy = 1 %}"
+        "{% for " + name + " in ['<a>', 'b'] %}{{ " + name + " }}{% endfor %}"
+        "{% macro m(" + name + ") %}({{ " + name + " }}){% endmacro %}{{ m('<m>') }}"
+        "{% with " + name + " = 'w' %}{{ " + name + " }}{% endwith %}"
+        "{{ d." + name + " is defined }}{{ d['" + name + "'] }}"
+    )
+    if name != "loop":
+        source += "{% set " + name + " = '<set>' %}{{ " + name + " }}{{ 'x'|upper }}"
+    assert_same(source, {"d": {name: "<item>"}}, autoescape=autoescape)
+
+
+@pytest.mark.parametrize("name", COLLIDING_NAMES)
+def test_context_keys_that_collide_with_generated_code(
+    assert_same: AssertSame, autoescape: bool, name: str
+) -> None:
+    assert_same(
+        "[{{ " + name + " }}]{{ 'y'|e }}{% for i in [1] %}{{ i }}{% endfor %}",
+        Positional({name: "<ctx value>"}),
+        autoescape=autoescape,
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # Python keywords are ordinary names in Jinja.
+        "{% set class = 1 %}{{ class }}|{% for def in [2] %}{{ def }}{% endfor %}|{{ d.class }}|{{ d.import }}",
+        "{% macro m(lambda, yield=3) %}{{ lambda }}{{ yield }}{% endmacro %}{{ m(1) }}{{ m(lambda=5) }}",
+        "{{ dict(class='c', for='f') }}|{{ call(class=1, return=2) }}",
+        "{% with pass = 'p', raise = 'r' %}{{ pass }}{{ raise }}{% endwith %}",
+        "{{ async }}{{ await }}{{ nonlocal }}{{ global }}{{ del }}",
+        # Attribute vs item lookup.
+        "{{ d.1 }}|{{ d[1] }}|{{ d['1'] }}|{{ seq.0 }}|{{ seq['0'] }}|{{ 'abc'.0 }}|{{ tup[-1] }}",
+        "{{ d.values }}|{{ d.get }}|{{ d.keys is callable }}|{{ d['values'] }}",
+        "{{ d.items }}|{{ attrdict.items }}|{{ attrdict.color }}|{{ obj.__dict__ is defined }}",
+        "{{ (d|dictsort)[0] }}|{{ d|attr('values') is callable }}",
+        # Markup arithmetic and formatting.
+        "{{ markup % s }}",
+        "{{ markup % (s,) if false }}{{ '%s' % markup }}|{{ markup.format(s) if false }}",
+        "{{ '<'|safe ~ '<' }}|{{ '<'|safe + '<' }}|{{ '<' + '<'|safe }}|{{ ('<'|safe) * 2 }}",
+        "{{ ('<b>%s</b>'|safe) % s }}|{{ ('<b>%(x)s</b>'|safe) % {'x': s} }}",
+        "{{ ('a{}'|safe).format(s) }}|{{ ('<i>'|safe).join([s, markup]) }}",
+        "{{ ('x'|safe).__html__() }}|{{ markup.striptags() }}|{{ markup.unescape() }}",
+        "{{ (s|e).split('&') }}|{{ (s|e)[0] }}|{{ (s|e) == s }}|{{ (s|e) is string }}",
+        "{{ markup|replace('&amp;', '&') }}|{{ markup|lower|safe }}|{{ [markup]|join('<&>') }}",
+        "{{ markup.upper() + s }}|{{ markup.strip('<') }}",
+        # Printing callables, globals and special objects.
+        "{{ range }}|{{ dict }}|{{ call is callable }}|{{ (lipsum is defined) }}",
+        "{{ namespace }}",
+        "{{ cycler }}|{{ joiner }}",
+        "{{ lipsum }}",
+        "{{ cycler('a') }}",
+        "{{ joiner() }}",
+        "{{ namespace(a=1) }}",
+        "{% for i in [1] %}{{ loop.cycle }}{% endfor %}",
+        "{% for i in [1] %}{{ loop.changed }}{% endfor %}",
+        "{% macro m() %}{% endmacro %}{{ m }}|{{ m.name }}|{{ m is callable }}",
+        "{% macro m() %}{{ caller }}{% endmacro %}{% call m() %}{% endcall %}",
+        pytest.param(
+            "{{ self }}",
+            marks=pytest.mark.xfail(
+                strict=True, reason="F1 in docs/compiler-findings.md: {{ self }} prints nothing"
+            ),
+        ),
+        "{% block b %}x{% endblock %}{{ self.b }}",
+        "{{ call }}",
+        # Numbers.
+        "{{ -0 }}|{{ -0.0 }}|{{ 0.0 }}|{{ 1e22 }}|{{ 1e16 }}|{{ 123456789012345678.0 }}|{{ 0.1 * 3 }}",
+        "{{ 10 ** 20 }}|{{ 10 ** 20 / 1 }}|{{ 2 ** 0.5 }}|{{ 7 // 2.0 }}|{{ -7 % 2.5 }}|{{ 1 / 3 }}",
+        "{{ 1_000_000 }}|{{ 0.000_1 }}|{{ 1E3 }}|{{ 1e-3 }}|{{ 12.0e0 }}",
+        "{{ 0b101 if false }}{{ 0o17 if false }}{{ 0xff if false }}",
+        "{{ true + true }}|{{ true * 3 }}|{{ false - 1 }}|{{ none is none }}",
+        "{{ (3, 1) }}|{{ (3,)[0] }}|{{ ((1, 2), [3]) }}",
+        # Strings.
+        "{{ 'a\\\\b' }}|{{ 'tab\\there' }}|{{ 'nul\\x00' }}|{{ 'uni\\u2603' }}|{{ 'uni\\N{SNOWMAN}' }}",
+        "{{ '''triple''' if false }}{{ \"it's\" }}|{{ 'say \"hi\"' }}|{{ '\\'' }}",
+        "{{ '😀'|length }}|{{ 'é'|upper }}|{{ 'ǅ'|lower }}|{{ 'straße'|title }}",
+        # Text around tags and extends.
+        "before{% extends 'a' %}after{% block data %}D{% endblock %}tail",
+        "{% if false %}{% extends 'a' %}{% endif %}not extended{% block data %}D{% endblock %}",
+        "{% extends 'a' %}{% macro helper() %}H{% endmacro %}{% block data %}{{ helper() }}{% endblock %}",
+        "{% extends 'a' %}{% set v = 'top' %}{% block data %}[{{ v }}]{% endblock %}",
+        "{% extends 'a' %}{% block data %}{% set v = 'in' %}{{ v }}{% endblock %}{% block intro %}{{ v }}{% endblock %}",
+        "{% extends 'a' %}{% import 'm' as m %}{% block data %}{{ m.f() }}{% endblock %}",
+        "{% extends 'a' %}{% block data %}{% include 'm' %}{% endblock %}",
+        "{% include 'a' %}{% include 'a' %}",
+        "{% extends 'a' %}{% block data %}{{ self.intro() }}{{ super() }}{% endblock %}",
+    ],
+)
+def test_corner_cases(assert_same: AssertSame, autoescape: bool, source: str) -> None:
+    assert_same(
+        source,
+        {**sample_context(), "d": {1: "one", "1": "str-one", "class": "c", "import": "i"}},
+        templates={
+            "a": "{% block intro %}INTRO{% endblock %}|{% block data %}DATA{% endblock %}",
+            "m": "{% macro f() %}<F>{% endmacro %}M{{ v }}",
+        },
+        autoescape=autoescape,
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% for i in range(25) %}{{ i }}{% endfor %}" * 40,
+        "{% if true %}" * 15 + "deep" + "{% endif %}" * 15,
+        "{% for a in [[[[1]]]] %}{% for b in a %}{% for c in b %}{% for d in c %}"
+        "{{ d }}{{ loop.depth }}{% endfor %}{% endfor %}{% endfor %}{% endfor %}",
+        "{% macro m(n) %}{% if n %}{{ n }}{{ m(n - 1) }}{% endif %}{% endmacro %}{{ m(60) }}",
+        "".join(f"{{% set v{i} = {i} %}}" for i in range(300)) + "{{ v299 }}",
+        "{{ " + " ~ ".join(f"'{i}'" for i in range(200)) + " }}",
+        "x" * 100_000 + "{{ 1 }}",
+    ],
+    ids=[
+        "many-loops",
+        "deep-if",
+        "nested-for",
+        "recursive-macro",
+        "many-sets",
+        "long-concat",
+        "long-text",
+    ],
+)
+def test_large_templates(assert_same_built: AssertSame, source: str) -> None:
+    assert_same_built(source, {})
