@@ -109,6 +109,12 @@ async def test_the_script_goes_before_the_real_body_end_in_any_chunking(
     assert header(start, b"content-type") == b"text/html; charset=utf-8"
 
 
+async def test_a_page_without_a_body_end_gets_the_script_at_its_end(config: Any) -> None:
+    page = b"<!doctype html><title>t</title><p>no end tags"
+    _, body = await call(LiveReload(StandIn([page[:20], page[20:]]), config), "/")
+    assert body == page + TAG
+
+
 async def test_the_page_is_asked_for_uncompressed(config: Any) -> None:
     proxy = StandIn([PAGE])
     await call(
