@@ -164,3 +164,21 @@ async def test_lifespan_reaches_the_host_app_and_closes_the_pool(project: Path) 
     assert events == ["startup", "shutdown"]
     assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
     assert proxy._client is None and proxy._upstream is None
+
+
+async def test_allowed_hosts_and_configurable_header_stripping(
+    tmp_path: Path, upstream: Upstream
+) -> None:
+    project = write_project(
+        tmp_path,
+        upstream=upstream.origin,
+        proxy_table='allowed_hosts = ["www.example.com"]\nstrip_response_headers = ["x-upstream"]\n',
+    )
+    app = create_app(load_config(project), env="test")
+    response = await fetch(app, "/raw/site", headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200
+    assert "x-upstream" not in response.headers
+    assert "strict-transport-security" in response.headers  # the list replaces the default
+    assert response.headers["via"] == "1.1 edgeviews"
+    other = await fetch(app, "/raw/site", headers={"Host": "evil.example"})
+    assert other.status_code == 400
