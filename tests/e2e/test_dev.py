@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import httpx2
 import pytest
@@ -449,3 +450,13 @@ def test_stops_cleanly_while_waiting_for_a_first_good_build(
         running.kill()
     assert running.lines[-1] == "stopped"
     assert "Traceback" not in running.output
+
+
+def test_serve_never_carries_live_reload(proxy: Any) -> None:
+    """The shared `edgeviews serve` of the proxy tests (tests/e2e/conftest.py)."""
+    with httpx2.Client(base_url=proxy.url, timeout=5) as client:
+        page = client.get("/about", headers={"Accept-Encoding": "identity"})
+        assert page.status_code == 200 and "</body>" in page.text
+        assert "/_edgeviews/" not in page.text
+        assert client.get("/_edgeviews/livereload.js").status_code == 404
+        assert client.get("/_edgeviews/livereload").status_code == 404
