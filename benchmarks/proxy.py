@@ -11,7 +11,8 @@ with a snippet injected before </body>, for
 - our proxy (`edgeviews serve`, one uvicorn worker pinned to the last core, full rewriter:
   analytics appended to body, favicon link rewritten), generated config in a tmp dir,
 - a floor: a raw ASGI app over UpstreamTransport with a naive </body> splice (no rewriter,
-  no Starlette), so the cost of the rest of our stack is visible,
+  no Starlette), so the cost of the rest of our stack is visible, and the same `edgeviews
+  serve` process on a route without rewrite rules, so the rewriter's share is visible,
 - nginx proxy_pass + sub_filter (Debian's /usr/sbin/nginx, same core as our proxy),
 
 with ratios against nginx, then time to first body byte behind a slow upstream (direct and
@@ -227,6 +228,10 @@ GA_MEASUREMENT_ID = "{MEASUREMENT_ID}"
 match = ["/page.html"]
 upstream = "http://127.0.0.1:{upstream_port}"
 {rules}
+
+[[routes]]
+match = ["/plain/*"]
+upstream = "http://127.0.0.1:{upstream_port}"
 
 [[routes]]
 match = ["/slow", "/big"]
@@ -514,6 +519,7 @@ UPSTREAM = "upstream direct (nginx static)"
 NGINX_PROXY = "nginx proxy_pass + sub_filter"
 FLOOR = "raw ASGI + UpstreamTransport, naive splice"
 OURS = "edgeviews serve (full rewriter)"
+OURS_PLAIN = "edgeviews serve, route without rewrite rules"
 
 
 def start_targets(
@@ -587,9 +593,10 @@ def start_targets(
         ),
     ]
     if build.returncode != 0:
-        targets[
-            -1
-        ].skipped = f"`edgeviews build` failed: {(build.stderr or build.stdout).strip()[-400:]}"
+        failure = (build.stderr or build.stdout).strip()[-400:]
+        targets[-1].skipped = f"`edgeviews build` failed: {failure}"
+    # The same process on a route without rewrite rules: the proxy's cost without the rewriter.
+    targets.append(Target(OURS_PLAIN, our_port, "/plain/page.html", []))
     for target in targets:
         if not target.command or target.skipped:
             continue
@@ -692,6 +699,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             (root / "tmp" / name).mkdir(parents=True)
         page = page_source()
         (root / "www" / "page.html").write_bytes(page)
+        (root / "www" / "plain").mkdir()
+        (root / "www" / "plain" / "page.html").write_bytes(page)
         print(
             f"page: {len(page):,} bytes, snippet {len(SNIPPET.format(id=MEASUREMENT_ID))} bytes before </body>"
         )
