@@ -304,9 +304,15 @@ class Upstream:
         if kind == "utf16":
             assert self.corpus is not None
             data = (self.corpus / "pages/encoding-edge/UTF-16LE__plane1-utf-16le.html").read_bytes()
-            return self._respond(
-                writer, 200, [("Content-Type", "text/html; charset=utf-16le")], data
-            )
+            content_type = "text/html; charset=utf-16le"
+            if "bom" in query:  # no charset in the header: only the byte-order mark tells
+                data, content_type = b"\xff\xfe" + data, "text/html"
+            coding = query.get("enc", [None])[0]
+            headers = [("Content-Type", content_type)]
+            if coding:
+                data = encode_body(data, coding)
+                headers.append(("Content-Encoding", coding))
+            return self._respond(writer, 200, headers, data)
         if kind in ("slow", "die", "endless"):
             return await self._streamed(kind, request, writer, query)
         return self._respond(writer, 404, [("Content-Type", "text/plain")], b"no such test page")

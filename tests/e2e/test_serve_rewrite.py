@@ -162,6 +162,16 @@ def test_head_304_204_and_non_html_on_a_rewriting_route_pass_through(client: htt
     assert client.get("/t/empty").status_code == 204
 
 
+@pytest.mark.parametrize("query", ["?bom=1", "?bom=1&enc=gzip"])
+def test_utf16_page_with_a_bom_only_is_untouched(
+    client: httpx2.Client, upstream: Upstream, query: str
+) -> None:
+    original = (upstream.corpus / "pages/encoding-edge/UTF-16LE__plane1-utf-16le.html").read_bytes()  # type: ignore[operator]
+    response = raw_get(client, f"/t/utf16{query}", {"Accept-Encoding": "gzip"})
+    coding = response.headers.get("content-encoding")
+    assert decode(response.raw_body, coding) == b"\xff\xfe" + original  # type: ignore[attr-defined]
+
+
 def test_utf16_page_is_untouched(client: httpx2.Client, upstream: Upstream) -> None:
     original = (upstream.corpus / "pages/encoding-edge/UTF-16LE__plane1-utf-16le.html").read_bytes()  # type: ignore[operator]
     response = raw_get(client, "/t/utf16", {"Accept-Encoding": "identity"})
