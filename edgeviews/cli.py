@@ -1,7 +1,7 @@
 """The `edgeviews` command: build, check, serve, demo, watch, dev.
 
 Every error a user can act on arrives as an EdgeviewsError and leaves as one line on stderr
-(plus the offending source line for template errors) and exit status 1: never a traceback.
+(quoting the offending source line for template errors) and exit status 1: never a traceback.
 Subcommands owned by other wings are imported only when they run, so `edgeviews build` in CI
 does not pay for starting the proxy.
 """
@@ -62,12 +62,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _print_error(error: EdgeviewsError) -> None:
+    """One line: `error: file:line: what is wrong`, and for a template the offending line."""
     style = Style(sys.stderr)
-    print(f"{style('error', 'error:')} {error}", file=sys.stderr)
     line = getattr(error, "line", None)
-    lineno = getattr(error, "lineno", None)
-    if isinstance(line, str) and isinstance(lineno, int):
-        print(style("dim", f"  {lineno:>4} | ") + line, file=sys.stderr)
+    quoted = f" in `{line.strip()}`" if isinstance(line, str) and line.strip() else ""
+    print(f"{style('error', 'error:')} {error}{style('dim', quoted)}", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:

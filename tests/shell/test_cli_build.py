@@ -111,9 +111,9 @@ def test_syntax_error_names_file_and_line_and_keeps_the_old_output(project: Path
     done = run_edgeviews(project, "build")
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
-    first = done.stderr.splitlines()[0]
-    assert first.startswith("error: views/partials/_boot.html:3: "), done.stderr
-    assert "{{ broken }" in done.stderr  # the offending line is shown
+    assert done.stderr.startswith("error: views/partials/_boot.html:3: "), done.stderr
+    assert done.stderr.endswith(" in `{{ broken }`\n")  # one line, quoting the offending line
+    assert done.stderr.count("\n") == 1
     assert tree(project / "build") == before
     assert [p.name for p in (project / "build").iterdir()] == ["views"]  # no staging left behind
 
