@@ -191,10 +191,16 @@ def _build_summary(result: BuildResult, style: Style) -> str:
         f"in {result.seconds * 1000:.0f} ms ({', '.join(parts)})"
     ]
     if result.compiled:
-        lines.append(style("dim", "  compiled: ") + ", ".join(result.compiled))
+        lines.append(style("dim", "  compiled: ") + _names(result.compiled))
     if result.removed:
-        lines.append(style("dim", "  removed: ") + ", ".join(result.removed))
+        lines.append(style("dim", "  removed: ") + _names(result.removed))
     return "\n".join(lines)
+
+
+def _names(names: tuple[str, ...], shown: int = 8) -> str:
+    """The first few names: a cold build of 200 views should not print 200 of them."""
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f", ... (+{more} more)" if more > 0 else "")
 
 
 def _check(args: argparse.Namespace) -> int:
