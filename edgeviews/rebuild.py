@@ -120,7 +120,7 @@ class Rebuilder:
         self._config_unbuilt = False
         views = recompiled_views(result)
         if views or not quiet:
-            self.say("built", describe_build(views, result.seconds))
+            self.say("built", describe_build(result.compiled, result.seconds, result.removed))
         return Rebuild(ok=True, views=views, config=config)
 
     def report_error(self, text: str, hint: str) -> None:
@@ -170,16 +170,25 @@ def recompiled_views(result: BuildResult) -> tuple[str, ...]:
     return (*result.compiled, *result.removed)
 
 
-def describe_build(views: Sequence[str], seconds: float) -> str:
+def describe_build(compiled: Sequence[str], seconds: float, removed: Sequence[str] = ()) -> str:
     """`analytics, consent_banner (2 views) in 12 ms`: the line a rebuild prints."""
     milliseconds = f"{seconds * 1000:.0f} ms"
-    if not views:
+    if not compiled and not removed:
         return f"nothing to recompile ({milliseconds})"
+    parts = []
+    if compiled:
+        count = "1 view" if len(compiled) == 1 else f"{len(compiled)} views"
+        parts.append(f"{_names(compiled)} ({count})")
+    if removed:
+        parts.append(f"removed {_names(removed)}")
+    return f"{', '.join(parts)} in {milliseconds}"
+
+
+def _names(views: Sequence[str]) -> str:
     names = ", ".join(views[:_NAMES_SHOWN])
     if len(views) > _NAMES_SHOWN:
         names += f" and {len(views) - _NAMES_SHOWN} more"
-    count = "1 view" if len(views) == 1 else f"{len(views)} views"
-    return f"{names} ({count}) in {milliseconds}"
+    return names
 
 
 def offending_line(error: EdgeviewsError) -> str | None:

@@ -207,7 +207,9 @@ def test_editor_litter_and_other_files_start_no_build(shared: tuple[Running, Pat
     assert watching.lines[mark:] == []
 
 
-def test_a_config_change_is_reread_and_a_broken_one_refused(own: tuple[Running, Path]) -> None:
+def test_a_config_change_is_reread_a_broken_one_refused_a_moved_folder_followed(
+    own: tuple[Running, Path],
+) -> None:
     watching, project = own
     config = project / "edgeviews.toml"
     mark = watching.mark()
@@ -225,6 +227,20 @@ def test_a_config_change_is_reread_and_a_broken_one_refused(own: tuple[Running, 
     mark = watching.mark()  # the watcher restarted on the new file: saves still count
     (project / "views" / "analytics.html").write_text("<b>v2</b>\n")
     watching.wait_for(r"built: analytics \(1 view\)", after=mark)
+
+    other = project / "other"
+    other.mkdir()
+    (other / "moved.html").write_text("<i>moved v1</i>")
+    mark = watching.mark()
+    config.write_text('views = "other"\nout = "build"\n')
+    watching.wait_for(r"built: moved \(1 view\), removed analytics, banner, syntax", after=mark)
+    watching.wait_for(r"^watching other/ and edgeviews\.toml", after=mark)
+    mark = watching.mark()
+    (project / "views" / "analytics.html").write_text("<b>not watched any more</b>\n")
+    (other / "moved.html").write_text("<i>moved v2</i>")
+    watching.wait_for(r"built: moved \(1 view\)", after=mark)
+    assert render(project, "moved") == "<i>moved v2</i>"
+    assert not [line for line in watching.lines[mark:] if "analytics" in line]
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])

@@ -99,6 +99,16 @@ def test_a_config_change_takes_effect_with_the_next_good_build(project: Path) ->
     assert "edgeviews.toml changed: rebuilding everything" in said(out)[0]
 
 
+def test_a_removed_view_is_named_as_removed_and_as_changed(project: Path) -> None:
+    builder, out = rebuilder(project)
+    builder.build_all()
+    said(out)
+    (project / "views" / "analytics.html").unlink()
+    outcome = builder.apply({project / "views" / "analytics.html"})
+    assert outcome is not None and outcome.ok and outcome.views == ("analytics",)
+    assert re.search(r" built: removed analytics in \d+ ms$", said(out)[0])
+
+
 def test_catch_up_is_silent_when_nothing_changed(project: Path) -> None:
     builder, out = rebuilder(project)
     builder.build_all()
@@ -113,6 +123,8 @@ def test_describe_build() -> None:
     assert describe_build([], 0.002) == "nothing to recompile (2 ms)"
     names = [f"v{i}" for i in range(7)]
     assert describe_build(names, 0.1) == "v0, v1, v2, v3, v4 and 2 more (7 views) in 100 ms"
+    assert describe_build(["o"], 0.02, ["a"]) == "o (1 view), removed a in 20 ms"
+    assert describe_build([], 0.02, ["a", "b"]) == "removed a, b in 20 ms"
 
 
 def test_offending_line() -> None:
