@@ -25,7 +25,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from edgeviews.compiler.build import BuildPlan, plan_build
 from edgeviews.compiler.manifest import Manifest, read_manifest
-from edgeviews.compiler.project import display_path
+from edgeviews.compiler.project import ViewError, display_path
 from edgeviews.config import Config
 from edgeviews.errors import EdgeviewsError
 
@@ -94,7 +94,9 @@ _PAGE = "edgeviews-check-page"
 class Problem:
     """One thing wrong, with where it is and what to do."""
 
-    kind: str  # stale | missing-env-key | render-failed | unbalanced | unknown-view | config
+    kind: (
+        str  # stale | missing-env-key | render-failed | unbalanced | unknown-view | config | syntax
+    )
     message: str
     view: str | None = None
     env: str | None = None  # the environment(s) it shows in, comma-separated
@@ -128,7 +130,13 @@ def check_project(config: Config, *, envs: Sequence[str] | None = None) -> Check
     names = tuple(envs) if envs else tuple(config.envs)
     manifest = read_manifest(config.package_dir)
     out = display_path(config.package_dir)
-    plan = plan_build(config, env=None, previous=manifest)
+    try:
+        plan = plan_build(config, env=None, previous=manifest)
+    except ViewError as error:
+        # A template that does not even parse: the one problem to fix first.
+        where = display_path(error.path)
+        problem = Problem("syntax", error.message, file=where, line=error.lineno)
+        return CheckReport((problem,), (), names, out)
     problems += _check_routes(config, plan)
     if manifest is None:
         problems.append(

@@ -144,3 +144,15 @@ def test_missing_build_output(tmp_path: Path) -> None:
     done = run_edgeviews(tmp_path, "check")
     assert done.returncode == 1
     assert "no build output in build/views: run `edgeviews build`" in done.stdout
+
+
+def test_template_syntax_error_is_a_problem_in_the_report(built: Path) -> None:
+    write_view(built, "partials/_boot.html", "ok\n{% if %}\n")
+    done = run_edgeviews(built, "check", "--format", "json")
+    assert done.returncode == 1
+    [problem] = json.loads(done.stdout)["problems"]
+    assert (problem["kind"], problem["file"], problem["line"]) == (
+        "syntax",
+        "views/partials/_boot.html",
+        2,
+    )
