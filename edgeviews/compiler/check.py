@@ -95,7 +95,7 @@ class Problem:
     """One thing wrong, with where it is and what to do."""
 
     kind: (
-        str  # stale | missing-env-key | render-failed | unbalanced | unknown-view | config | syntax
+        str  # stale | missing-env-key | render-failed | unbalanced | unknown-view | config | template
     )
     message: str
     view: str | None = None
@@ -135,7 +135,7 @@ def check_project(config: Config, *, envs: Sequence[str] | None = None) -> Check
     except ViewError as error:
         # A template that does not even parse: the one problem to fix first.
         where = display_path(error.path)
-        problem = Problem("syntax", error.message, file=where, line=error.lineno)
+        problem = Problem("template", error.message, file=where, line=error.lineno)
         return CheckReport((problem,), (), names, out)
     problems += _check_routes(config, plan)
     if manifest is None:
