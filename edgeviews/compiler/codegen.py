@@ -121,6 +121,7 @@ class CodeGenerator(NodeVisitor):
         self.extends_so_far = 0
         self.has_known_extends = False
         self.optimizer = Optimizer(self.env)
+        self.light_loops: dict[str, str] = {}
         self.current: list[str] = []
 
     # -- writing
@@ -357,7 +358,15 @@ class CodeGenerator(NodeVisitor):
         self.writeline(
             '"""Render the template; arguments as for jinja2.Template.render (a dict and/or keywords)."""'
         )
-        self.writeline("ctx = dict(*args, **kwargs) if args else kwargs")
+        # Nothing here writes to ctx, so a single dict argument is used as it is.
+        self.writeline("if kwargs or len(args) != 1 or type(args[0]) is not dict:")
+        self.indent()
+        self.writeline("ctx = dict(*args, **kwargs)")
+        self.outdent()
+        self.writeline("else:")
+        self.indent()
+        self.writeline("ctx = args[0]")
+        self.outdent()
         frame = Frame(eval_ctx)
         frame.buffer = "out"
         frame.symbols.analyze_node(node)
@@ -367,6 +376,7 @@ class CodeGenerator(NodeVisitor):
         self.writeline("pass")
         self.enter_frame(frame)
         pieces: list[str] = []
+        seen_names: dict[str, str] = {}
         for output in node.body:
             assert isinstance(output, nodes.Output)
             for child in output.nodes:
@@ -380,6 +390,12 @@ class CodeGenerator(NodeVisitor):
                     pass
                 temp = self.temporary_identifier()
                 self.writeline(f"{temp} = ", child)
+                if isinstance(child, nodes.Name) and child.name in seen_names:
+                    # Printing a str twice gives the same text: reuse it (other types may not).
+                    ref = frame.symbols.ref(child.name)
+                    self.write(f"{seen_names[child.name]} if type({ref}) is str else ")
+                elif isinstance(child, nodes.Name):
+                    seen_names[child.name] = temp
                 self.write("to_html(" if frame.eval_ctx.autoescape else "str(")
                 self.visit(child, frame)
                 self.write(")")
@@ -589,8 +605,15 @@ class CodeGenerator(NodeVisitor):
             or any(block.scoped for block in node.find_all(nodes.Block))
         )
         loop_ref = None
+        light_index = None
+        saved_light: str | None = None
         if extended_loop:
             loop_ref = loop_frame.symbols.declare_parameter("loop")
+            saved_light = self.light_loops.pop(loop_ref, None)
+            if light_loop_eligible(node):
+                # Only loop.index/index0/first/cycle(...) are used: enumerate() is enough.
+                light_index = self.temporary_identifier()
+                self.light_loops[loop_ref] = light_index
         loop_frame.symbols.analyze_node(node, for_branch="body")
         if node.else_:
             else_frame.symbols.analyze_node(node, for_branch="else")
@@ -626,8 +649,12 @@ class CodeGenerator(NodeVisitor):
             iteration_indicator = self.temporary_identifier()
             self.writeline(f"{iteration_indicator} = 1")
         self.writeline("for ", node)
+        if light_index is not None:
+            self.write(f"{light_index}, ")
         self.visit(node.target, loop_frame)
-        if extended_loop:
+        if light_index is not None:
+            self.write(" in enumerate(")
+        elif extended_loop:
             self.write(f", {loop_ref} in LoopContext(")
         else:
             self.write(" in ")
@@ -641,11 +668,17 @@ class CodeGenerator(NodeVisitor):
             self.write(")")
         if node.recursive:
             self.write(f", {self.undefined_class()}, loop_render_func, depth):")
+        elif light_index is not None:
+            self.write("):")
         else:
             self.write(f", {self.undefined_class()}):" if extended_loop else ":")
         self.indent()
         self.enter_frame(loop_frame)
         self.blockvisit(node.body, loop_frame)
+        if loop_ref is not None:
+            self.light_loops.pop(loop_ref, None)
+            if saved_light is not None:
+                self.light_loops[loop_ref] = saved_light
         if node.else_:
             self.writeline(f"{iteration_indicator} = 0")
         self.outdent()
@@ -1075,6 +1108,12 @@ class CodeGenerator(NodeVisitor):
         if new is not None:
             self.visit(new, frame)
             return
+        light = self.light_loop_index(node, frame)
+        if light is not None:
+            self.write(
+                {"index": f"({light} + 1)", "index0": light, "first": f"({light} == 0)"}[node.attr]
+            )
+            return
         if (
             isinstance(node.node, nodes.Name)
             and node.node.name == "loop"
@@ -1087,6 +1126,13 @@ class CodeGenerator(NodeVisitor):
         self.write("getattr_then_item(")
         self.visit(node.node, frame)
         self.write(f", {node.attr!r}{self.undefined_arg()})")
+
+    def light_loop_index(self, node: nodes.Getattr, frame: Frame) -> str | None:
+        """The enumerate() index variable if ``node`` is ``loop.x`` of a light loop."""
+        if not (isinstance(node.node, nodes.Name) and node.node.name == "loop"):
+            return None
+        ref = frame.symbols.find_ref("loop")
+        return self.light_loops.get(ref) if ref is not None else None
 
     def is_loop_parameter(self, frame: Frame) -> bool:
         ref = frame.symbols.find_ref("loop")
@@ -1275,6 +1321,15 @@ class CodeGenerator(NodeVisitor):
                 self.visit(new, frame)
                 return
         extra_kwargs = {"caller": "caller"} if forward_caller else None
+        if isinstance(node.node, nodes.Getattr) and node.node.attr == "cycle":
+            light = self.light_loop_index(node.node, frame)
+            if light is not None:
+                self.write("(")
+                for arg in node.args:
+                    self.visit(arg, frame)
+                    self.write(", ")
+                self.write(f")[{light} % {len(node.args)}]")
+                return
         if self.unit.needs_autoescape_calls:
             self.write(f"call_autoescaped({frame.eval_ctx.autoescape!r}, ")
             self.visit(node.node, frame)
@@ -1305,6 +1360,35 @@ class CodeGenerator(NodeVisitor):
 
     def visit_OverlayScope(self, node: nodes.OverlayScope, frame: Frame) -> None:
         self.fail("overlay scopes are not supported", node.lineno)
+
+
+LIGHT_LOOP_ATTRIBUTES = frozenset(("index", "index0", "first", "cycle"))
+
+
+def light_loop_eligible(node: nodes.For) -> bool:
+    """Whether every use of ``loop`` in the body is index/index0/first or cycle(a, b, ...)."""
+    if node.recursive or any(block.scoped for block in node.find_all(nodes.Block)):
+        return False
+
+    def uses_ok(
+        current: nodes.Node, parent: nodes.Node | None, grandparent: nodes.Node | None
+    ) -> bool:
+        if isinstance(current, nodes.Name) and current.name == "loop":
+            if not (isinstance(parent, nodes.Getattr) and parent.attr in LIGHT_LOOP_ATTRIBUTES):
+                return False
+            if parent.attr == "cycle":
+                return (
+                    isinstance(grandparent, nodes.Call)
+                    and grandparent.node is parent
+                    and bool(grandparent.args)
+                    and not (grandparent.kwargs or grandparent.dyn_args or grandparent.dyn_kwargs)
+                )
+            return True
+        if isinstance(current, (nodes.For, nodes.Macro, nodes.CallBlock)):
+            return not any(name.name == "loop" for name in current.find_all(nodes.Name))
+        return all(uses_ok(child, current, parent) for child in current.iter_child_nodes())
+
+    return all(uses_ok(child, node, None) for child in node.body)
 
 
 def needs_env(name: str, is_filter: bool) -> bool:

@@ -49,7 +49,7 @@ def test_only_used_runtime_is_inlined() -> None:
     plain = compile_source("{{ x }}")
     assert "LoopContext" not in top_level_names(plain)
     assert "do_upper" not in top_level_names(plain)
-    looped = compile_source("{% for i in xs %}{{ loop.index }}{{ i|upper }}{% endfor %}")
+    looped = compile_source("{% for i in xs %}{{ loop.length }}{{ i|upper }}{% endfor %}")
     assert {"LoopContext", "do_upper"} <= top_level_names(looped)
     assert "do_title" not in top_level_names(looped)
 
@@ -90,3 +90,17 @@ def test_render_takes_a_dict_and_keywords() -> None:
     module = load(compile_source("{{ a }}{{ b }}"))
     assert module.render({"a": 1}, b=2) == "12"
     assert module.render(a=1) == "1"
+
+
+def test_loop_using_only_index_and_cycle_needs_no_loop_context() -> None:
+    source = "{% for i in xs %}{{ loop.index }}{{ loop.first }}{{ loop.cycle('a', 'b') }}{{ i }}{% endfor %}"
+    code = compile_source(source)
+    assert "LoopContext" not in top_level_names(code)
+    assert "enumerate(" in code
+    assert load(code).render(xs="xyz") == "1Trueax2Falseby3Falseaz"
+
+
+def test_loop_variable_passed_around_keeps_the_loop_context() -> None:
+    code = compile_source("{% for i in xs %}{% set l = loop %}{{ l.index }}{% endfor %}")
+    assert "LoopContext" in top_level_names(code)
+    assert load(code).render(xs=[1, 2]) == "12"
