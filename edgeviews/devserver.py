@@ -44,6 +44,7 @@ _GRACEFUL_SHUTDOWN = 3
 
 def serve_dev(config: Config, *, env: str | None, host: str, port: int) -> None:
     """Run until Ctrl-C (or SIGTERM); returns normally then."""
+    config.env_values(env)  # a mistyped --env is an error now, not a build that never succeeds
     listener = listen(host, port)
     try:
         with asyncio.Runner(loop_factory=_loop_factory()) as runner:
