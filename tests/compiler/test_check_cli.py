@@ -152,7 +152,7 @@ def test_template_syntax_error_is_a_problem_in_the_report(built: Path) -> None:
     assert done.returncode == 1
     [problem] = json.loads(done.stdout)["problems"]
     assert (problem["kind"], problem["file"], problem["line"]) == (
-        "syntax",
+        "template",
         "views/partials/_boot.html",
         2,
     )
