@@ -68,6 +68,17 @@ class Snapshot:
 
 def load_views(package_dir: Path) -> Mapping[str, Callable[..., str]]:
     """Import the built views package by path under a fresh name and return its VIEWS table."""
+    return _import_views(package_dir)[1]
+
+
+def _forget_module(name: str) -> None:
+    """Drop a views package (and its submodules) from sys.modules once its views are rendered,
+    so a long watch session does not keep every build it ever loaded."""
+    for key in [key for key in sys.modules if key == name or key.startswith(name + ".")]:
+        del sys.modules[key]
+
+
+def _import_views(package_dir: Path) -> tuple[str, Mapping[str, Callable[..., str]]]:
     init = package_dir / "__init__.py"
     if not init.is_file():
         raise ConfigError(
@@ -85,8 +96,7 @@ def load_views(package_dir: Path) -> Mapping[str, Callable[..., str]]:
     try:
         spec.loader.exec_module(module)
     except Exception as error:
-        for key in [key for key in sys.modules if key == name or key.startswith(name + ".")]:
-            del sys.modules[key]
+        _forget_module(name)
         raise ConfigError(
             f"importing the built views failed ({type(error).__name__}: {error}); "
             "run `edgeviews build` again",
@@ -94,8 +104,9 @@ def load_views(package_dir: Path) -> Mapping[str, Callable[..., str]]:
         ) from error
     views = getattr(module, "VIEWS", None)
     if not isinstance(views, dict):
+        _forget_module(name)
         raise ConfigError(f"{init} has no VIEWS table; run `edgeviews build` again", path=init)
-    return views
+    return name, views
 
 
 def _render(view: str, views: Mapping[str, Callable[..., str]], env: dict[str, Any]) -> Snippet:
@@ -119,8 +130,24 @@ def build_snapshot(
         for index, route in enumerate(config.routes)
     ]
     needs_views = any(rule.view for route in config.routes for rule in route.rewrite)
+    module_name = None
     if views is None:
-        views = load_views(config.package_dir) if needs_views else {}
+        module_name, views = _import_views(config.package_dir) if needs_views else (None, {})
+    try:
+        return _plan_routes(config, env, settings, routes, views, env_values)
+    finally:
+        if module_name is not None:
+            _forget_module(module_name)
+
+
+def _plan_routes(
+    config: Config,
+    env: str | None,
+    settings: ProxySettings,
+    routes: list[CompiledRoute],
+    views: Mapping[str, Callable[..., str]],
+    env_values: dict[str, Any],
+) -> Snapshot:
     rendered: dict[str, Snippet] = {}
     plans: list[RoutePlan] = []
     for index, compiled in enumerate(routes):

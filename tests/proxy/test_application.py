@@ -182,3 +182,15 @@ async def test_allowed_hosts_and_configurable_header_stripping(
     assert response.headers["via"] == "1.1 edgeviews"
     other = await fetch(app, "/raw/site", headers={"Host": "evil.example"})
     assert other.status_code == 400
+
+
+async def test_reloads_do_not_accumulate_modules(project: Path) -> None:
+    import sys
+
+    app = create_app(load_config(project), env="test")
+    before = {name for name in sys.modules if name.startswith("_edgeviews_views_")}
+    for _ in range(3):
+        app.reload()
+    after = {name for name in sys.modules if name.startswith("_edgeviews_views_")}
+    assert after <= before
+    assert GA_ID in (await fetch(app, "/about", headers={"Accept-Encoding": "identity"})).text
