@@ -431,14 +431,14 @@ async def _send_rewritten(
     async for chunk in raw_chunks:
         first_raw += chunk
         try:
-            first = decoder.decode(first_raw) if decoder is not None else first_raw
+            first += decoder.decode(chunk) if decoder is not None else chunk
         except _DECODE_ERRORS:
             exchange.outcome = "undecodable"
             await _send_raw_remainder(
                 send, response.status_code, headers, first_raw, raw_chunks, disconnect
             )
             return
-        if first or len(first_raw) >= 65536:
+        if len(first) >= 2 or len(first_raw) >= 65536:  # enough to see a byte-order mark
             break
     if first.startswith(_NON_ASCII_BOMS):
         exchange.outcome = "utf-16-untouched"

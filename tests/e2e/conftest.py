@@ -353,7 +353,8 @@ class Upstream:
             headers.append(("Content-Encoding", coding))
             page = encode_body(page, coding)
         if "chunked" in query:
-            return await self._chunked(writer, status, headers, [page[:700], page[700:]], 0)
+            split = int(query.get("split", ["700"])[0])
+            return await self._chunked(writer, status, headers, [page[:split], page[split:]], 0.01)
         return self._respond(writer, status, headers, page)
 
     async def _streamed(

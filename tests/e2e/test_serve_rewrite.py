@@ -113,6 +113,22 @@ def test_codings_decoded_and_encoded_for_the_client(
     assert body.count(SNIPPET_MARK.encode()) == 1
 
 
+@pytest.mark.parametrize("split", [1, 5, 12])
+def test_compressed_page_cut_inside_its_header_is_decoded_once(
+    client: httpx2.Client, split: int
+) -> None:
+    page = (
+        "htmlparser-benchmark/0475e5eeadaaca857eea3f36d0eda01937fe672d48be7f98ba6bc7f25ecd63d0.html"
+    )
+    response = raw_get(
+        client,
+        f"/t/pages?page={page}&enc=gzip&chunked=1&split={split}",
+        {"Accept-Encoding": "identity"},
+    )
+    body = response.raw_body  # type: ignore[attr-defined]
+    assert body.count(SNIPPET_MARK.encode()) == 1 and body.rstrip().endswith(b"</html>")
+
+
 def test_rewritten_page_is_the_upstream_page_plus_the_snippet(
     client: httpx2.Client, upstream: Upstream, corpus: object
 ) -> None:
