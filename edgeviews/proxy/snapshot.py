@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from edgeviews.config import Config, RewriteRule, export_name
-from edgeviews.errors import ConfigError
+from edgeviews.errors import ConfigError, EdgeviewsError
 from edgeviews.proxy.csp import ScriptSources, scripts_of
 from edgeviews.proxy.injection import build_rewriter
 from edgeviews.proxy.routes import CompiledRoute, compile_route
@@ -151,46 +151,62 @@ def _plan_routes(
     rendered: dict[str, Snippet] = {}
     plans: list[RoutePlan] = []
     for index, compiled in enumerate(routes):
-        snippets: list[Snippet | None] = []
-        for rule in compiled.rules:
-            if rule.view is None:
-                snippets.append(None)
-                continue
-            name = export_name(rule.view)
-            if name not in views:
-                known = ", ".join(sorted(views)) or "none"
-                raise ConfigError(
-                    f"view {rule.view!r} is not in the build output (built: {known}); "
-                    "check the name or run `edgeviews build`",
-                    path=config.source,
-                    key=f"routes[{index}].rewrite",
-                )
-            if name not in rendered:
-                rendered[name] = _render(name, views, env_values)
-            snippets.append(rendered[name])
-        scripts = ScriptSources()
-        for snippet in snippets:
-            if snippet is not None:
-                scripts = scripts + snippet.scripts
-        plans.append(
-            RoutePlan(
-                route=compiled,
-                snippets=tuple(snippets),
-                scripts=scripts,
-                tag=_tag(compiled.rules, snippets),
-                broken_view=next((s for s in snippets if s is not None and s.error), None),
-                rewriter=build_rewriter(
-                    [
-                        (rule, snippet.html if snippet is not None else None)
-                        for rule, snippet in zip(compiled.rules, snippets, strict=True)
-                    ],
-                    csp_sources=scripts if settings.csp and scripts else None,
-                )
-                if compiled.rules
-                else None,
-            )
-        )
+        plans.append(_plan_route(config, settings, index, compiled, views, env_values, rendered))
     return Snapshot(config=config, env=env, settings=settings, plans=tuple(plans))
+
+
+def _plan_route(
+    config: Config,
+    settings: ProxySettings,
+    index: int,
+    compiled: CompiledRoute,
+    views: Mapping[str, Callable[..., str]],
+    env_values: dict[str, Any],
+    rendered: dict[str, Snippet],
+) -> RoutePlan:
+    snippets: list[Snippet | None] = []
+    for rule in compiled.rules:
+        if rule.view is None:
+            snippets.append(None)
+            continue
+        name = export_name(rule.view)
+        if name not in views:
+            known = ", ".join(sorted(views)) or "none"
+            raise ConfigError(
+                f"view {rule.view!r} is not in the build output (built: {known}); "
+                "check the name or run `edgeviews build`",
+                path=config.source,
+                key=f"routes[{index}].rewrite",
+            )
+        if name not in rendered:
+            rendered[name] = _render(name, views, env_values)
+        snippets.append(rendered[name])
+    scripts = ScriptSources()
+    for snippet in snippets:
+        if snippet is not None:
+            scripts = scripts + snippet.scripts
+    rewriter = None
+    if compiled.rules:
+        try:
+            rewriter = build_rewriter(
+                [
+                    (rule, snippet.html if snippet is not None else None)
+                    for rule, snippet in zip(compiled.rules, snippets, strict=True)
+                ],
+                csp_sources=scripts if settings.csp and scripts else None,
+            )
+        except EdgeviewsError as error:
+            raise ConfigError(
+                str(error), path=config.source, key=f"routes[{index}].rewrite"
+            ) from None
+    return RoutePlan(
+        route=compiled,
+        snippets=tuple(snippets),
+        scripts=scripts,
+        tag=_tag(compiled.rules, snippets),
+        broken_view=next((s for s in snippets if s is not None and s.error), None),
+        rewriter=rewriter,
+    )
 
 
 def _tag(rules: tuple[RewriteRule, ...], snippets: list[Snippet | None]) -> str:

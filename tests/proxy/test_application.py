@@ -135,6 +135,14 @@ async def test_unknown_view_or_bad_proxy_table_are_config_errors(project: Path) 
     project.write_text(project.read_text().replace('append = "explode"', 'append = "nope"'))
     with pytest.raises(ConfigError, match="'nope' is not in the build output"):
         create_app(load_config(project), env="test")
+    project.write_text(project.read_text().replace('append = "nope"', 'append = "explode"'))
+    project.write_text(
+        project.read_text().replace(
+            'selector = "body", append = "explode"', 'selector = "div > > p", append = "explode"'
+        )
+    )
+    with pytest.raises(ConfigError, match=r"routes\[4\]\.rewrite: selector 'div > > p'"):
+        create_app(load_config(project), env="test")
     project.write_text(project.read_text().replace("read_timeout = 1.0", "read_timeout = -1"))
     with pytest.raises(ConfigError, match=r"proxy\.read_timeout"):
         create_app(load_config(project), env="test")
