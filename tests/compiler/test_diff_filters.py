@@ -11,8 +11,9 @@ from typing import Any
 
 import jinja2.filters
 import pytest
+from markupsafe import Markup
 
-from tests.compiler.templategen import sample_context
+from tests.compiler.templategen import HtmlSafe, sample_context
 
 AssertSame = Callable[..., Any]
 
@@ -290,7 +291,22 @@ def test_every_builtin_filter_has_cases() -> None:
 
 @pytest.mark.parametrize(
     "value",
-    [None, "", "<x>", 0, -3, 2.5, [], [3, "a"], {"k": 1}, (), True],
+    [
+        None,
+        "",
+        "<x>",
+        0,
+        -3,
+        2.5,
+        [],
+        [3, "a"],
+        {"k": 1},
+        (),
+        True,
+        Markup("<b>&amp;</b> x"),
+        HtmlSafe("h&"),
+        ["<a>", Markup("<b>")],
+    ],
     ids=repr,
 )
 @pytest.mark.parametrize(

@@ -44,6 +44,8 @@ WHITESPACE_TEMPLATES = [
     "{% set s %}\n  {{ x }}\n{% endset %}[{{ s }}]\n",
     "a\n  {%- filter upper %}\n  b\n  {% endfilter %}\nc\n",
     "{% with a = 1 %}\n  {{ a }}\n{% endwith %}\n",
+    "{% if yes %}\r\n  x\r\n  {% endif %}\r\n  {# c #}\r\nend\r\n",
+    "\t{% for i in seq %}\t{{ i }}\t{% endfor %}\t\n\t{%- if yes %}\tz{% endif %}",
 ]
 
 GRID = list(itertools.product([False, True], [False, True], [False, True]))
