@@ -472,9 +472,11 @@ class UpstreamTransport(httpx2.AsyncBaseTransport):
         buffer = connection.buffer
         while True:
             end = find_head_end(buffer)
+            if end > MAX_HEAD_SIZE or (end < 0 and len(buffer) > MAX_HEAD_SIZE):
+                raise httpx2.RemoteProtocolError(
+                    f"response head from upstream is larger than {MAX_HEAD_SIZE} bytes"
+                )
             if end < 0:
-                if len(buffer) > MAX_HEAD_SIZE:
-                    raise httpx2.RemoteProtocolError("response head from upstream is too large")
                 if connection.eof:
                     if connection.reused and not buffer:
                         raise _StaleConnection()

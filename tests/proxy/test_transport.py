@@ -298,6 +298,35 @@ async def test_upstream_dying_mid_body_is_an_error_not_a_short_page(partial: byt
         assert received == b"a" * 400 or received == b"abc"
 
 
+@pytest.mark.parametrize(
+    "response",
+    [
+        b"HTTP/1.1 200 OK\r\n" + b"X-Big: " + b"h" * 70_000 + b"\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\n" + b"X-Big: " + b"h" * 70_000,
+        b"HTTP/1.1 2OO OK\r\nContent-Length: 0\r\n\r\n",
+        b"SSH-2.0-OpenSSH_9.2\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
+    ],
+    ids=["head-too-large", "head-never-ends", "bad-status", "not-http", "conflicting-lengths"],
+)
+async def test_malformed_responses_are_protocol_errors_and_not_reused(response: bytes) -> None:
+    transport = UpstreamTransport()
+    async with serving(keep_answering(response)) as server, client(transport) as http:
+        with pytest.raises(httpx2.RemoteProtocolError):
+            await http.get(f"http://127.0.0.1:{server.port}/")
+        assert transport._open == 0 and transport._idle_count == 0
+
+
+async def test_bytes_after_a_complete_body_make_the_connection_unusable() -> None:
+    async with (
+        serving(keep_answering(ok(b"body") + b"HTTP/1.1 200 OK\r\n")) as server,
+        client() as http,
+    ):
+        for _ in range(2):
+            assert (await http.get(f"http://127.0.0.1:{server.port}/")).content == b"body"
+    assert server.connections == 2
+
+
 async def test_connection_reset_mid_body_is_a_read_error() -> None:
     def make(state: Upstream) -> Handler:
         async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
