@@ -23,6 +23,7 @@ import zstandard
 from edgeviews.proxy.access_log import log_access
 from edgeviews.proxy.asgi import Message, Receive, Scope, Send
 from edgeviews.proxy.content_coding import (
+    DECODABLE,
     UnsupportedEncoding,
     choose_encoding,
     content_codings,
@@ -194,7 +195,6 @@ async def _forward(
             headers = weaken_etag(headers, tag)
         rewrite = (
             plan.rewrites
-            and not head
             and response.status_code not in _NO_BODY_STATUS
             and response.status_code >= 200
             and _is_rewritable(upstream_headers)
@@ -204,6 +204,10 @@ async def _forward(
                 "%s %s served unchanged: %s", method, exchange.path, plan.broken_view.error
             )
             exchange.outcome = "view-error"
+            rewrite = False
+        if rewrite and head:
+            # RFC 9110 9.3.2: the headers a GET would get (a HEAD has no body to rewrite).
+            headers = _head_of_rewritten_page(scope, headers, upstream_headers, snapshot, plan)
             rewrite = False
         if rewrite:
             await _send_rewritten(
@@ -488,6 +492,24 @@ async def _send_rewritten(
     tail = encoder.finish() if encoder is not None else b""
     disconnect.finished()
     await send({"type": "http.response.body", "body": tail, "more_body": False})
+
+
+def _head_of_rewritten_page(
+    scope: Scope,
+    headers: list[tuple[bytes, bytes]],
+    upstream_headers: list[tuple[bytes, bytes]],
+    snapshot: Snapshot,
+    plan: RoutePlan,
+) -> list[tuple[bytes, bytes]]:
+    codings = content_codings([v for k, v in upstream_headers if k == b"content-encoding"])
+    if len(codings) > 1 or any(coding not in DECODABLE for coding in codings):
+        return headers  # a GET would pass this body through as it is
+    request_accept = [v for k, v in scope["headers"] if k == b"accept-encoding"]
+    coding = choose_encoding(request_accept, codings[0] if codings else None)
+    csp_sources = plan.scripts if snapshot.settings.csp and plan.scripts else None
+    return rewritten_page_headers(
+        headers, coding=coding, snippets_tag=plan.tag, scripts=csp_sources
+    )
 
 
 async def _send_raw_remainder(

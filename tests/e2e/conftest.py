@@ -192,6 +192,7 @@ class Upstream:
                     method, target, headers, body, self._sni.get(id(ssl_object))
                 )
                 self.requests.append(request)
+                writer.head_only = method == "HEAD"  # type: ignore[attr-defined]
                 keep = await self._dispatch(request, writer, reader)
                 await writer.drain()
                 if not keep:
@@ -425,7 +426,8 @@ class Upstream:
         if status not in (204, 304):
             headers = [*headers, ("Content-Length", str(len(body)))]
         self._head(writer, status, headers)
-        writer.write(body)
+        if not getattr(writer, "head_only", False):
+            writer.write(body)
         return True
 
 

@@ -169,10 +169,27 @@ def test_range_on_non_html_is_forwarded(client: httpx2.Client, upstream: Upstrea
     assert upstream.received("/t/echo/range").header("Range") == "bytes=0-9"
 
 
-def test_head_304_204_and_non_html_on_a_rewriting_route_pass_through(client: httpx2.Client) -> None:
-    head = client.head(LANDING_PAGE, headers={"Accept-Encoding": "identity"})
-    assert head.status_code == 200 and head.content == b""
-    assert head.headers["content-length"].isdigit()
+def test_head_gets_the_headers_a_get_would_get(client: httpx2.Client) -> None:
+    for accept in ("identity", "gzip, br"):
+        head = client.head(
+            LANDING_PAGE, headers={"Accept-Encoding": accept}, params={"csp": "script-src 'self'"}
+        )
+        get = client.get(
+            LANDING_PAGE, headers={"Accept-Encoding": accept}, params={"csp": "script-src 'self'"}
+        )
+        assert head.status_code == 200 and head.content == b""
+        for name in (
+            "etag",
+            "vary",
+            "content-encoding",
+            "content-security-policy",
+            "content-length",
+            "accept-ranges",
+        ):
+            assert head.headers.get(name) == get.headers.get(name), name
+
+
+def test_304_204_and_non_html_on_a_rewriting_route_pass_through(client: httpx2.Client) -> None:
     data = client.get("/t/binary", headers={"Accept-Encoding": "gzip"})
     assert data.headers["etag"] == '"bin-1"'
     assert client.get("/t/empty").status_code == 204
