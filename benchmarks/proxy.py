@@ -404,8 +404,11 @@ def tree_rss_kib(pid: int) -> int:
     return total
 
 
-def stream_big_page(port: int, pid: int) -> tuple[int, int, float]:
-    """Download /big through the proxy while sampling its RSS: (bytes, peak growth KiB, seconds)."""
+def stream_big_page(port: int, pid: int) -> tuple[int, int, int, float, bool]:
+    """Download /big through the proxy while sampling its RSS.
+
+    Returns (bytes received, RSS before in KiB, peak growth in KiB, seconds, snippet seen).
+    """
     baseline = tree_rss_kib(pid)
     peak = baseline
     done = threading.Event()
@@ -419,6 +422,7 @@ def stream_big_page(port: int, pid: int) -> tuple[int, int, float]:
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     received = 0
+    tail = b""
     started = time.perf_counter()
     try:
         with socket.create_connection(("127.0.0.1", port), 30) as sock:
@@ -426,10 +430,12 @@ def stream_big_page(port: int, pid: int) -> tuple[int, int, float]:
             buffer = bytearray(1 << 20)
             while count := sock.recv_into(buffer):
                 received += count
+                tail = (tail + buffer[:count])[-8192:]
     finally:
         done.set()
         sampler.join()
-    return received, peak - baseline, time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    return received, baseline, peak - baseline, seconds, MEASUREMENT_ID.encode() in tail
 
 
 # ---------------------------------------------------------------- the run
@@ -719,11 +725,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"(target < 10 ms; the upstream pauses {SLOW_PAUSE} s after its first bytes)"
                 )
                 if not args.skip_memory and ours.pid is not None:
-                    received, growth, seconds = stream_big_page(our_port, ours.pid)
+                    received, baseline, growth, seconds, injected = stream_big_page(
+                        our_port, ours.pid
+                    )
                     notes.append(
                         f"200 MB page through edgeviews: {received / 1e6:,.1f} MB in {seconds:.1f} s "
                         f"({received / 1e6 / seconds:,.0f} MB/s), peak RSS growth {growth / 1024:.1f} MiB "
-                        "(target < 20 MiB)"
+                        f"over {baseline / 1024:.1f} MiB (target < 20 MiB); snippet at the end: "
+                        f"{'yes' if injected else 'NO'}"
                     )
 
     cells = dict(rows)
