@@ -61,6 +61,7 @@ class Visit:
         self.requested: list[str] = []
         self.console: list[str] = []
         page = chromium.new_page()
+        page.set_default_timeout(10_000)  # fail in seconds, not playwright's 30 s
         try:
             page.route("**/*", self._route)
             page.on("console", lambda message: self.console.append(message.text))
