@@ -452,7 +452,7 @@ async def _send_rewritten(
         return
 
     request_accept = [v for k, v in scope["headers"] if k == b"accept-encoding"]
-    coding = choose_encoding(request_accept, codings[-1] if len(codings) == 1 else None)
+    coding = choose_encoding(request_accept)
     encoder = encoder_for(coding)
     csp_sources = plan.scripts if snapshot.settings.csp and plan.scripts else None
     record = InjectionRecord(exchange.path, injected)
@@ -505,7 +505,7 @@ def _head_of_rewritten_page(
     if len(codings) > 1 or any(coding not in DECODABLE for coding in codings):
         return headers  # a GET would pass this body through as it is
     request_accept = [v for k, v in scope["headers"] if k == b"accept-encoding"]
-    coding = choose_encoding(request_accept, codings[0] if codings else None)
+    coding = choose_encoding(request_accept)
     csp_sources = plan.scripts if snapshot.settings.csp and plan.scripts else None
     return rewritten_page_headers(
         headers, coding=coding, snippets_tag=plan.tag, scripts=csp_sources

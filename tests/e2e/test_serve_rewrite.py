@@ -83,8 +83,9 @@ def test_unless_cookie_and_unless_header_fall_through(client: httpx2.Client) -> 
 @pytest.mark.parametrize(
     ("accept", "upstream_coding", "expected"),
     [
-        ("gzip, deflate, br, zstd", None, "br"),  # upstream picks br; client accepts it: kept
+        ("gzip, deflate, br, zstd", None, "zstd"),  # upstream sends br; zstd is fastest
         ("gzip", None, "gzip"),
+        ("gzip, br", None, "br"),
         ("zstd", None, "zstd"),
         ("deflate", None, "deflate"),
         ("identity", None, None),

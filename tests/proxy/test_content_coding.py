@@ -80,9 +80,11 @@ def test_upstream_accept_encoding_is_what_both_sides_handle() -> None:
 
 
 def test_client_encoding_never_one_it_did_not_ask_for() -> None:
-    assert choose_encoding([], "br") is None
-    assert choose_encoding([b"gzip"], "br") == "gzip"
-    assert choose_encoding([b"gzip, br"], "br") == "br"
-    assert choose_encoding([b"gzip;q=0.5, zstd;q=0.9"], None) == "zstd"
-    assert choose_encoding([b"identity"], "gzip") is None
-    assert choose_encoding([b"br;q=0"], "br") is None
+    assert choose_encoding([]) is None
+    assert choose_encoding([b"gzip"]) == "gzip"
+    assert choose_encoding([b"gzip, br"]) == "br"
+    assert choose_encoding([b"gzip, deflate, br, zstd"]) == "zstd"
+    assert choose_encoding([b"gzip;q=0.5, zstd;q=0.9"]) == "zstd"
+    assert choose_encoding([b"br;q=1, zstd;q=0.5"]) == "br"
+    assert choose_encoding([b"identity"]) is None
+    assert choose_encoding([b"br;q=0"]) is None
