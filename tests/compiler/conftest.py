@@ -112,6 +112,32 @@ def _error(phase: str, error: BaseException) -> Outcome:
     return Outcome(phase, kind=type(error).__name__, message=str(error))
 
 
+Renderer = Callable[[Context], Outcome]
+
+
+def jinja_renderer(
+    source: str,
+    templates: Mapping[str, str] | None,
+    globals: Mapping[str, Any] | None,
+    options: Mapping[str, Any],
+) -> Renderer:
+    """jinja2's answer, compiled once: a function from a context to an Outcome."""
+    try:
+        template = jinja_environment(templates, globals, options).from_string(source)
+    except Exception as error:
+        failed = _error("compile", error)
+        return lambda context: failed
+
+    def render(context: Context) -> Outcome:
+        random.seed(1234)
+        try:
+            return Outcome("render", output=_call_render(template.render, context))
+        except Exception as error:
+            return _error("render", error)
+
+    return render
+
+
 def render_with_jinja(
     source: str,
     context: Context,
@@ -120,15 +146,7 @@ def render_with_jinja(
     options: Mapping[str, Any],
 ) -> Outcome:
     """jinja2's answer: the oracle."""
-    try:
-        template = jinja_environment(templates, globals, options).from_string(source)
-    except Exception as error:
-        return _error("compile", error)
-    random.seed(1234)
-    try:
-        return Outcome("render", output=_call_render(template.render, context))
-    except Exception as error:
-        return _error("render", error)
+    return jinja_renderer(source, templates, globals, options)(context)
 
 
 _IMPORT = re.compile(
@@ -192,16 +210,15 @@ def load_compiled(code: str, package: str | None = None) -> types.ModuleType:
     return module
 
 
-def render_with_edgeviews(
+def edgeviews_renderer(
     source: str,
-    context: Context,
     templates: Mapping[str, str] | None,
     globals: Mapping[str, Any] | None,
     options: Mapping[str, Any],
     *,
     shared_runtime: bool = False,
-) -> Outcome:
-    """Our answer: compile_source, exec the module in a fresh namespace, call render.
+) -> Renderer:
+    """Our answer, compiled once: compile_source, exec the module fresh, call its render.
 
     `shared_runtime` compiles as `edgeviews build` does (runtime_import="._runtime") instead
     of inlining the runtime: the production layout, and far cheaper to exec per case.
@@ -217,17 +234,37 @@ def render_with_edgeviews(
             **options,
         )
     except Exception as error:
-        return _error("compile", error)
+        failed = _error("compile", error)
+        return lambda context: failed
     foreign = stdlib_imports_only(code)
     assert not foreign, f"compiled module imports non-stdlib modules {foreign}:\n{code}"
     module = load_compiled(code, package)
-    random.seed(1234)
-    try:
-        output = _call_render(module.render, context)
-    except Exception as error:
-        return _error("render", error)
-    assert type(output) is str, f"render returned {type(output).__name__}, not str"
-    return Outcome("render", output=output)
+
+    def render(context: Context) -> Outcome:
+        random.seed(1234)
+        try:
+            output = _call_render(module.render, context)
+        except Exception as error:
+            return _error("render", error)
+        assert type(output) is str, f"render returned {type(output).__name__}, not str"
+        return Outcome("render", output=output)
+
+    return render
+
+
+def render_with_edgeviews(
+    source: str,
+    context: Context,
+    templates: Mapping[str, str] | None,
+    globals: Mapping[str, Any] | None,
+    options: Mapping[str, Any],
+    *,
+    shared_runtime: bool = False,
+) -> Outcome:
+    """Our answer for one context (see edgeviews_renderer)."""
+    return edgeviews_renderer(source, templates, globals, options, shared_runtime=shared_runtime)(
+        context
+    )
 
 
 # `{{ d.items }}` prints a bound method with its memory address; each engine renders its own
@@ -323,24 +360,39 @@ def assert_same_built(
     return _assert_same(source, context, templates, globals, options, shared_runtime=True)
 
 
+def assert_same_many(
+    source: str,
+    contexts: list[Context],
+    *,
+    templates: Mapping[str, str] | None = None,
+    globals: Mapping[str, Any] | None = None,
+    **options: Any,
+) -> list[Outcome]:
+    """As assert_same_built over several contexts, compiling the template once per engine."""
+    return _assert_same(source, contexts, templates, globals, options, shared_runtime=True)
+
+
 def _assert_same(
     source: str,
-    context: Context | None,
+    contexts: Context | list[Context] | None,
     templates: Mapping[str, str] | None,
     globals: Mapping[str, Any] | None,
     options: Mapping[str, Any],
     *,
     shared_runtime: bool,
-) -> Outcome:
-    context = context or {}
-    expected = render_with_jinja(source, context, templates, globals, options)
-    actual = render_with_edgeviews(
-        source, context, templates, globals, options, shared_runtime=shared_runtime
-    )
-    assert agree(expected, actual), describe(
-        source, context, templates, globals, options, expected, actual
-    )
-    return expected
+) -> Any:
+    many = isinstance(contexts, list)
+    each: list[Context] = contexts if isinstance(contexts, list) else [contexts or {}]
+    theirs = jinja_renderer(source, templates, globals, options)
+    ours = edgeviews_renderer(source, templates, globals, options, shared_runtime=shared_runtime)
+    outcomes = []
+    for context in each:
+        expected, actual = theirs(context), ours(context)
+        assert agree(expected, actual), describe(
+            source, context, templates, globals, options, expected, actual
+        )
+        outcomes.append(expected)
+    return outcomes if many else outcomes[0]
 
 
 AssertSame = Callable[..., Outcome]
@@ -356,6 +408,12 @@ def assert_same_fixture() -> AssertSame:
 def assert_same_built_fixture() -> AssertSame:
     """assert_same against the build layout (module + shared `_runtime`); cheaper for big grids."""
     return assert_same_built
+
+
+@pytest.fixture(scope="session", name="assert_same_many")
+def assert_same_many_fixture() -> Callable[..., list[Outcome]]:
+    """`assert_same_many(source, [context, ...], **kw)`: one compile, many renders (build layout)."""
+    return assert_same_many
 
 
 @pytest.fixture(scope="session")
