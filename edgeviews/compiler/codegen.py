@@ -122,6 +122,7 @@ class CodeGenerator(NodeVisitor):
         self.has_known_extends = False
         self.optimizer = Optimizer(self.env)
         self.light_loops: dict[str, str] = {}
+        self._function_depth = 0
         self.current: list[str] = []
 
     # -- writing
@@ -301,7 +302,10 @@ class CodeGenerator(NodeVisitor):
         frame.buffer = "out"
         if "self" in find_undeclared(node.body, ("self",)):
             ref = frame.symbols.declare_parameter("self")
-            self.writeline(f"{ref} = TemplateReference(ctx, blocks, {eval_ctx.autoescape!r})")
+            self.writeline(
+                f"{ref} = TemplateReference(ctx, blocks, {eval_ctx.autoescape!r},"
+                f" {self.undefined_class()}, {self.jinja_name!r})"
+            )
         frame.symbols.analyze_node(node)
         frame.toplevel = frame.rootlevel = True
         frame.require_output_check = have_extends and not self.has_known_extends
@@ -329,7 +333,10 @@ class CodeGenerator(NodeVisitor):
             undeclared = find_undeclared(block.body, ("self", "super"))
             if "self" in undeclared:
                 ref = block_frame.symbols.declare_parameter("self")
-                self.writeline(f"{ref} = TemplateReference(ctx, blocks, {eval_ctx.autoescape!r})")
+                self.writeline(
+                    f"{ref} = TemplateReference(ctx, blocks, {eval_ctx.autoescape!r},"
+                    f" {self.undefined_class()}, {self.jinja_name!r})"
+                )
             if "super" in undeclared:
                 ref = block_frame.symbols.declare_parameter("super")
                 self.writeline(
@@ -351,6 +358,8 @@ class CodeGenerator(NodeVisitor):
         into a temporary, return the f-string. Returns False when the template needs more.
         """
         if not all(isinstance(child, nodes.Output) for child in node.body):
+            return False
+        if "self" in find_undeclared(node.body, ("self",)):
             return False
         eval_ctx = EvalContext(self.env, self.jinja_name)
         self.writeline("def render(*args, **kwargs):", extra=1)
@@ -500,7 +509,10 @@ class CodeGenerator(NodeVisitor):
                 f" {frame.buffer}, template.new_blocks(), set())"
             )
         else:
-            self.writeline(f"template.root({{}}, {frame.buffer}, template.new_blocks(), set())")
+            # jinja2 yields this include straight into the function's output stream even
+            # inside {% set %} or {% filter %} blocks (no buffer): so does ours.
+            target = "out" if self._function_depth == 0 else frame.buffer
+            self.writeline(f"template.root({{}}, {target}, template.new_blocks(), set())")
         if node.ignore_missing:
             self.outdent()
 
@@ -637,6 +649,7 @@ class CodeGenerator(NodeVisitor):
             self.leave_frame(test_frame, with_python_scope=True)
         if node.recursive:
             self.writeline("def loop(reciter, loop_render_func, depth=0):", node)
+            self._function_depth += 1
             self.indent()
             self.buffer(loop_frame)
             else_frame.buffer = loop_frame.buffer
@@ -693,6 +706,7 @@ class CodeGenerator(NodeVisitor):
         if node.recursive:
             self.return_buffer_contents(loop_frame)
             self.outdent()
+            self._function_depth -= 1
             self.start_write(frame, node)
             self.write("loop(")
             self.visit(node.iter, frame)
@@ -761,6 +775,7 @@ class CodeGenerator(NodeVisitor):
         frame.require_output_check = False
         frame.symbols.analyze_node(node)
         self.writeline(f"def macro({', '.join(args)}):", node)
+        self._function_depth += 1
         self.indent()
         self.buffer(frame)
         self.enter_frame(frame)
@@ -786,6 +801,7 @@ class CodeGenerator(NodeVisitor):
         self.return_buffer_contents(frame, force_unescaped=True)
         self.leave_frame(frame, with_python_scope=True)
         self.outdent()
+        self._function_depth -= 1
         return frame, macro_ref
 
     def macro_def(self, macro_ref: MacroRef, frame: Frame) -> None:

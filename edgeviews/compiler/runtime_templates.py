@@ -178,7 +178,9 @@ class TemplateReference:
         blocks: dict[str, list[Callable[..., None]]],
         autoescape: bool,
         undefined: type[Undefined] = Undefined,
+        name: str | None = None,
     ) -> None:
+        self.__name = name
         self.__context = ctx
         self.__blocks = blocks
         self.__autoescape = autoescape
@@ -190,7 +192,7 @@ class TemplateReference:
         )
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {None!r}>"
+        return f"<{type(self).__name__} {self.__name!r}>"
 
 
 def super_block(
