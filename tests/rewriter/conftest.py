@@ -113,7 +113,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Parametrize `page_row` with one case per corpus page (one skipped case without it)."""
     if "page_row" in metafunc.fixturenames:
         rows = corpus_rows()
-        params: list[Any] = rows or [None]
+        params: list[dict[str, Any] | None] = [*rows] if rows else [None]
         ids = [Path(row["file"]).stem[:40] for row in rows] or ["no-corpus"]
         metafunc.parametrize("page_row", params, ids=ids)
 

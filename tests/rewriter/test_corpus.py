@@ -46,9 +46,9 @@ def marker_parents(output: bytes) -> list[list[str]]:
     """For each element lexbor finds with the marker's id, the tags of its ancestors."""
     found = []
     for node in LexborHTMLParser(output).css(f"#{MARKER_ID}"):
-        parents, parent = [node.tag], node.parent
+        parents, parent = [str(node.tag)], node.parent
         while parent is not None:
-            parents.append(parent.tag)
+            parents.append(str(parent.tag))
             parent = parent.parent
         found.append(parents)
     return found

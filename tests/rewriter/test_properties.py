@@ -472,9 +472,10 @@ def test_oracle_agrees_with_lexbor_on_which_body_end_is_real(data: bytes) -> Non
         nodes = [n for n in tree.css("#edgeviews-oracle-check") if n.tag == "b"]
         if len(nodes) != 1:
             return None
-        parents, node = [], nodes[0].parent
+        parents: list[str] = []
+        node = nodes[0].parent
         while node is not None:
-            parents.append(node.tag)
+            parents.append(str(node.tag))
             node = node.parent
         return parents
 
