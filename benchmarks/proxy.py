@@ -442,12 +442,15 @@ def stream_big_page(port: int, pid: int) -> tuple[int, int, int, float, bool]:
 
 
 def machine() -> str:
-    model = "unknown CPU"
+    """CPU model (with family/model numbers: VMs often say only "AMD EPYC"), cores, versions."""
+    fields: dict[str, str] = {}
     with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
+            key, _, value = line.partition(":")
+            fields.setdefault(key.strip(), value.strip())
+    model = fields.get("model name", "unknown CPU")
+    if "cpu family" in fields:
+        model += f" (family {fields['cpu family']}, model {fields.get('model', '?')})"
     nginx = "absent"
     if NGINX.exists():
         nginx = subprocess.run([str(NGINX), "-v"], capture_output=True, text=True).stderr.strip()
