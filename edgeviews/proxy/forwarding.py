@@ -33,7 +33,7 @@ from edgeviews.proxy.content_coding import (
 from edgeviews.proxy.csp import needs_nonce
 from edgeviews.proxy.error_pages import send_error_page
 from edgeviews.proxy.forwarded import ClientView, client_view
-from edgeviews.proxy.injection import InjectionRecord, current_record, new_nonce
+from edgeviews.proxy.injection import InjectionRecord, current_record, new_nonce, page_charset
 from edgeviews.proxy.public_urls import PublicMapping
 from edgeviews.proxy.request_headers import UpstreamRequestHeaders, upstream_request_headers
 from edgeviews.proxy.response_headers import (
@@ -455,7 +455,9 @@ async def _send_rewritten(
     coding = choose_encoding(request_accept)
     encoder = encoder_for(coding)
     csp_sources = plan.scripts if snapshot.settings.csp and plan.scripts else None
-    record = InjectionRecord(exchange.path, injected)
+    record = InjectionRecord(
+        exchange.path, injected, charset=page_charset(_header(headers, b"content-type") or b"")
+    )
     if csp_sources is not None and any(
         needs_nonce(value.decode("latin-1"), csp_sources)
         for name, value in headers

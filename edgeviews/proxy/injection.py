@@ -9,6 +9,8 @@ in a context variable the access log reads.
 
 from __future__ import annotations
 
+import codecs
+import functools
 import logging
 import secrets
 from collections.abc import Callable, Iterable
@@ -33,12 +35,14 @@ _CSP_EQUIV = ("content-security-policy", "content-security-policy-report-only")
 
 @dataclass(slots=True)
 class InjectionRecord:
-    """What one response's rewrite did, for the access log."""
+    """One response's rewrite: what it needs (nonce, charset) and what it did (for the log)."""
 
     path: str
     injected: list[str] = field(default_factory=list)
     nonce: str | None = None
     """Set when a policy with 'strict-dynamic' needs our external scripts to carry a nonce."""
+    charset: str | None = None
+    """The page's declared charset when it is not UTF-8: snippets are encoded in it."""
 
 
 current_record: ContextVar[InjectionRecord | None] = ContextVar("edgeviews_injection", default=None)
@@ -88,19 +92,43 @@ def _set_attributes(attributes: dict[str, str], label: str) -> Callable[[Element
     return handler
 
 
-def _snippet_text(html: str) -> Callable[[], str]:
-    """The snippet for the current response: with its nonce filled in where one is needed."""
+def _snippet_text(html: str) -> Callable[[], str | bytes]:
+    """The snippet for the current response: nonce filled in, in the page's own charset."""
     templated = with_nonce_placeholder(html)
-    if templated == html:
-        return lambda: html
 
-    def text() -> str:
+    def text() -> str | bytes:
         record = current_record.get()
-        if record is None or record.nonce is None:
+        if record is None:
             return html
-        return templated.replace(NONCE_PLACEHOLDER, record.nonce)
+        out = html
+        if record.nonce is not None and templated != html:
+            out = templated.replace(NONCE_PLACEHOLDER, record.nonce)
+        if record.charset is not None:
+            return encode_snippet(out, record.charset)
+        return out  # the rewriter writes str as UTF-8
 
     return text
+
+
+@functools.lru_cache(maxsize=64)
+def encode_snippet(html: str, charset: str) -> bytes:
+    """A snippet in a non-UTF-8 page's charset; characters it lacks become character references
+    (right in text and attributes; inside a <script> only ASCII is safe on such pages)."""
+    return html.encode(charset, errors="xmlcharrefreplace")
+
+
+def page_charset(content_type: bytes) -> str | None:
+    """The declared charset of an ASCII-compatible page when it is not UTF-8, else None."""
+    for param in content_type.split(b";")[1:]:
+        name, _, value = param.strip().partition(b"=")
+        if name.strip().lower() == b"charset":
+            label = value.strip().strip(b"\"'").decode("latin-1")
+            try:
+                canonical = codecs.lookup(label).name
+            except LookupError:
+                return None
+            return None if canonical in ("utf-8", "ascii") else canonical
+    return None
 
 
 def _before_end_tag(html: str, label: str) -> Callable[[EndTag], None]:

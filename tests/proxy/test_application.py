@@ -202,3 +202,19 @@ async def test_reloads_do_not_accumulate_modules(project: Path) -> None:
     after = {name for name in sys.modules if name.startswith("_edgeviews_views_")}
     assert after <= before
     assert GA_ID in (await fetch(app, "/about", headers={"Accept-Encoding": "identity"})).text
+
+
+async def test_non_ascii_snippet_on_a_windows_1252_page(project: Path) -> None:
+    write_build(
+        project.parent / "build",
+        source="def analytics(env=None):\n    return '<p>D\\u00e9j\\u00e0 vu \\u20ac</p>'\n"
+        "VIEWS = {'analytics': analytics, 'explode': analytics}\n",
+    )
+    app = create_app(load_config(project), env="test")
+    response = await fetch(
+        app,
+        "/t/site",
+        params={"type": "text/html; charset=windows-1252"},
+        headers={"Accept-Encoding": "identity"},
+    )
+    assert "<p>Déjà vu €</p></body>".encode("cp1252") in response.content

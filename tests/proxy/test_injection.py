@@ -7,7 +7,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from edgeviews.config import RewriteRule
 from edgeviews.proxy.csp import scripts_of
-from edgeviews.proxy.injection import InjectionRecord, build_rewriter, current_record
+from edgeviews.proxy.injection import InjectionRecord, build_rewriter, current_record, page_charset
 
 PAGE = (
     b"<!doctype html><html><head><meta http-equiv=Content-Security-Policy content=\"script-src 'self'\">"
@@ -76,3 +76,25 @@ def test_a_handler_error_is_logged_and_the_page_flows_on(caplog: pytest.LogCaptu
         current_record.reset(token)
     assert out == PAGE
     assert "rewriting /broken-page: a handler raised AttributeError" in caplog.text
+
+
+def test_snippets_are_written_in_the_pages_own_charset() -> None:
+    rule = RewriteRule(selector="body", action="append", view="v")
+    rewriter = build_rewriter([(rule, "<p>caf\u00e9 \u2603</p>")], csp_sources=None)
+    token = current_record.set(
+        InjectionRecord("/x", charset=page_charset(b"text/html; charset=ISO-8859-1"))
+    )
+    try:
+        out = rewriter.rewrite(PAGE)
+    finally:
+        current_record.reset(token)
+    assert b"<p>caf\xe9 &#9731;</p></body>" in out  # latin-1 byte; the snowman as a reference
+    utf8 = rewriter.rewrite(PAGE)  # no record: UTF-8 as the rewriter writes str
+    assert "<p>caf\u00e9 \u2603</p></body>".encode() in utf8
+
+
+def test_page_charset() -> None:
+    assert page_charset(b'text/html; charset="Shift_JIS"') == "shift_jis"
+    assert page_charset(b"text/html; charset=utf-8") is None
+    assert page_charset(b"text/html") is None
+    assert page_charset(b"text/html; charset=no-such-charset") is None
