@@ -157,22 +157,36 @@ def build_project(
     staging = Staging(target)
     prerender: _Prerenderer | None = None
     try:
+        # A recycled staging folder is an earlier output: its manifest says what its files are.
+        spare = read_manifest(staging.path) if staging.recycled else None
+        staging.remove(MANIFEST_NAME)  # from here on its contents are this build's to change
+        if staging.recycled and spare is None:
+            staging.clear()
         runtime_file = f"{RUNTIME_MODULE}.py"
+        fingerprint = compiler_fingerprint()
         if not (
-            previous is not None
-            and previous.compiler == compiler_fingerprint()
-            and staging.reuse(runtime_file, target)
+            (spare is not None and spare.compiler == fingerprint and staging.has(runtime_file))
+            or (
+                previous is not None
+                and previous.compiler == fingerprint
+                and staging.reuse(runtime_file, target)
+            )
         ):
             staging.write_text(runtime_file, _runtime_source())
         if plan.values is not None:
             prerender = _Prerenderer((staging.path / runtime_file).read_text("utf-8"))
         for export, view in plan.views.items():
+            files = (f"{export}.py", f"{export}.pyi")
+            kept = spare.views.get(export) if spare else None
+            if kept is not None and kept.key == view.key and all(map(staging.has, files)):
+                skipped.append(export)  # already in the recycled folder
+                entries[export] = kept
+                continue
             old = previous.views.get(export) if previous else None
             if (
                 old is not None
                 and old.key == view.key
-                and staging.reuse(f"{export}.py", target)
-                and staging.reuse(f"{export}.pyi", target)
+                and all(staging.reuse(name, target) for name in files)
             ):
                 skipped.append(export)
                 entries[export] = old
@@ -194,9 +208,13 @@ def build_project(
                 for name, t in plan.templates.items()
             },
             fingerprint=plan.fingerprint,
-            compiler=compiler_fingerprint(),
+            compiler=fingerprint,
         )
         staging.write_text(MANIFEST_NAME, manifest.to_json())
+        staging.prune(
+            {"__init__.py", "__init__.pyi", "py.typed", MANIFEST_NAME, runtime_file}
+            | {f"{name}{suffix}" for name in exports for suffix in (".py", ".pyi")}
+        )
         staging.commit()
     except BaseException:
         staging.discard()

@@ -3,6 +3,11 @@
 A failed build never touches the previous output, and a reader (the proxy reloading) sees the
 old package or the new one, never a mix. On Linux the swap is one renameat2(RENAME_EXCHANGE);
 elsewhere two renames with a window of microseconds where the folder is absent.
+
+The output the swap replaces is kept as a spare (`.<package>-spare`) and becomes the next
+build's staging folder: it already holds most files, so a rebuild after one edit changes a few
+files instead of linking every one. Files are only ever replaced (unlink, then create), never
+written in place: two folders share unchanged files as hard links.
 """
 
 from __future__ import annotations
@@ -26,7 +31,11 @@ _AT_FDCWD = -100
 
 
 class Staging:
-    """A folder to write a build into; `commit()` swaps it in for `target`, `discard()` drops it."""
+    """A folder to write a build into; `commit()` swaps it in for `target`, `discard()` drops it.
+
+    `recycled` says the folder is the spare of an earlier build (its files still in it), to be
+    brought up to date file by file; otherwise it starts empty.
+    """
 
     def __init__(self, target: Path) -> None:
         self.target = target
@@ -34,19 +43,45 @@ class Staging:
         _remove_leftovers(target)
         self.path = Path(tempfile.mkdtemp(prefix=f".{target.name}-build-", dir=target.parent))
         self._prefix = f"{self.path}{os.sep}"
+        self.recycled = _take_spare(target, self.path)
+
+    def has(self, name: str) -> bool:
+        return os.path.exists(self._prefix + name)
+
+    def remove(self, name: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._prefix + name)
+
+    def clear(self) -> None:
+        """Empty the folder (a spare whose contents cannot be trusted)."""
+        for entry in os.scandir(self.path):
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+        self.recycled = False
+
+    def prune(self, keep: set[str]) -> None:
+        """Remove every entry but `keep`: views deleted since, and bytecode a reader wrote."""
+        for entry in os.scandir(self.path):
+            if entry.name in keep:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
 
     def write_text(self, name: str, text: str) -> None:
         """Write a new file; never through an existing name, which may be a hard link into the
         live output (truncating it would change the previous build in place)."""
-        path = self._prefix + name
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
-        with open(path, "x", encoding="utf-8") as file:
+        self.remove(name)
+        with open(self._prefix + name, "x", encoding="utf-8") as file:
             file.write(text)
 
     def reuse(self, name: str, previous: Path) -> bool:
         """Take `name` unchanged from the previous output (a hard link: no bytes copied)."""
         source, destination = f"{previous}{os.sep}{name}", self._prefix + name
+        self.remove(name)
         try:
             os.link(source, destination)
         except FileNotFoundError:
@@ -59,22 +94,40 @@ class Staging:
         return True
 
     def commit(self) -> None:
-        """Swap the staged folder in for the target; the old output is removed afterwards."""
+        """Swap the staged folder in for the target; the old output becomes the spare."""
         os.chmod(self.path, 0o755)
         if not self.target.exists():
             os.replace(self.path, self.target)
             return
-        old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}-old-", dir=self.target.parent))
         if _exchange(self.path, self.target):
-            os.replace(self.path, old)  # the old output, now at the staging path: rename it
+            old = self.path  # the old output, now at the staging path
         else:
+            old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}-old-", dir=self.target.parent))
             os.rmdir(old)
             os.replace(self.target, old)
             os.replace(self.path, self.target)
-        _remove_soon(old)
+        try:
+            os.rename(old, _spare(self.target))
+        except OSError:  # a spare is there already (another build): this one goes
+            _remove_soon(old)
 
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _spare(target: Path) -> Path:
+    return target.parent / f".{target.name}-spare"
+
+
+def _take_spare(target: Path, staging: Path) -> bool:
+    """Move the spare (if any) onto the empty staging folder; True when it was there."""
+    try:
+        os.rename(_spare(target), staging)
+    except OSError:
+        return False
+    # Bytecode Python wrote while this was the live output: stale once a module is replaced.
+    shutil.rmtree(staging / "__pycache__", ignore_errors=True)
+    return True
 
 
 def _exchange(first: Path, second: Path) -> bool:

@@ -81,7 +81,7 @@ def test_failed_build_keeps_previous_output_and_leaves_no_staging(project: Path)
     assert error.path == project / "views" / "analytics.html"
     assert error.lineno == 2 and error.line == "{% for x in %}"
     assert tree(project / "build") == before
-    assert os.listdir(project / "build") == ["views"]
+    assert os.listdir(project / "build") == ["views"]  # nothing staged is left behind
 
 
 def test_prerender_failure_is_a_build_error(project: Path) -> None:
@@ -122,8 +122,40 @@ def test_same_size_edit_with_restored_mtime_is_still_seen(project: Path) -> None
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert os.stat(path).st_size == before.st_size
     assert build_project(load_config(cwd=project)).compiled == ("analytics",)
-    path.write_text(path.read_text().replace("GTAG", "gtag"))  # at once: within the racy window
-    assert build_project(load_config(cwd=project)).compiled == ("analytics",)
+    path.write_text(path.read_text().replace("GTAG", "gTag"))  # at once: within the racy window
+    result = build_project(load_config(cwd=project))
+    assert result.compiled == ("analytics",)
+    assert "gTag" in (result.out / "analytics.py").read_text()
+
+
+def test_the_replaced_output_is_recycled_as_the_next_staging_folder(project: Path) -> None:
+    views = project / "views"
+    original = (views / "analytics.html").read_text()
+    first = build_project(load_config(cwd=project))
+    first_module = (first.out / "analytics.py").read_text()
+    (views / "analytics.html").write_text("<p>second</p>\n")
+    build_project(load_config(cwd=project))
+    spare = project / "build" / ".views-spare"
+    assert (spare / "manifest.json").is_file()  # the first output, kept
+    (spare / "__pycache__").mkdir()  # as if a reader had imported from it while it was live
+    (views / "analytics.html").write_text(original)
+    (views / "chat-widget.html").unlink()
+    third = build_project(load_config(cwd=project))
+    # The first build's analytics.py is still right for this source: taken over, not compiled.
+    assert third.compiled == () and third.skipped == ("analytics",)
+    assert third.removed == ("chat_widget",)
+    assert sorted(os.listdir(third.out)) == sorted(
+        [
+            "__init__.py",
+            "__init__.pyi",
+            "_runtime.py",
+            "analytics.py",
+            "analytics.pyi",
+            "manifest.json",
+            "py.typed",
+        ]
+    )
+    assert (third.out / "analytics.py").read_text() == first_module
 
 
 def test_writing_over_a_taken_over_file_never_writes_through_the_link(tmp_path: Path) -> None:
