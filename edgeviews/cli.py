@@ -66,7 +66,8 @@ def _print_error(error: EdgeviewsError) -> None:
     style = Style(sys.stderr)
     line = getattr(error, "line", None)
     quoted = f" in `{line.strip()}`" if isinstance(line, str) and line.strip() else ""
-    print(f"{style('error', 'error:')} {error}{style('dim', quoted)}", file=sys.stderr)
+    message = " ".join(str(error).split())  # one line, whatever the message holds
+    print(f"{style('error', 'error:')} {message}{style('dim', quoted)}", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -90,3 +90,14 @@ def test_ctrl_c_exits_quietly(
 def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main([]) == 2
     assert "usage: edgeviews" in capsys.readouterr().err
+
+
+def test_multi_line_messages_are_folded_into_one(
+    monkeypatch: pytest.MonkeyPatch, calls: list[Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    def fails(*args: Any, **kwargs: Any) -> None:
+        raise EdgeviewsError("cannot start:\n  the upstream certificate is invalid")
+
+    monkeypatch.setattr(serve, "run", fails)
+    assert cli.main(["serve"]) == 1
+    assert capsys.readouterr().err == "error: cannot start: the upstream certificate is invalid\n"
