@@ -78,3 +78,49 @@ def test_page_gets_the_marker_once_inside_body(page: tuple[dict[str, Any], bytes
     if len(data) <= ORACLE_LIMIT:
         expected = body_end_offset(data)
         assert at == expected, f"{row['file']}: marker at {at}, the oracle says {expected}"
+
+
+def lolhtml_elements(data: bytes) -> list[str] | None:
+    """Start tags lol-html's `*` element handler sees, or None where lol-html gives up."""
+    import lolhtml
+
+    names: list[str] = []
+
+    class Every:
+        def element(self, el: Any) -> None:
+            names.append(el.tag_name.lower())
+
+    rewriter = lolhtml.HTMLRewriter(lambda chunk: None)
+    rewriter.on("*", Every())
+    try:
+        rewriter.write(data)
+        rewriter.end()
+    except RuntimeError:  # "TextParsingAmbiguity" and the like
+        return None
+    return names
+
+
+def without_repeated_body(names: list[str]) -> list[str]:
+    """A second <body> start tag makes no new element (the tree builder merges its attributes
+    into the body), and our rewriter does not call element handlers for it, so that a
+    `body` rule acts once per page; lol-html calls them again."""
+    first = names.index("body") if "body" in names else len(names)
+    return names[: first + 1] + [name for name in names[first + 1 :] if name != "body"]
+
+
+def test_page_elements_match_lolhtml(page: tuple[dict[str, Any], bytes]) -> None:
+    """With a handler on every element the page is unchanged, and we see lol-html's elements."""
+    from edgeviews.rewriter import Rewriter
+
+    row, data = page
+    seen: list[str] = []
+    errors = ErrorLog()
+    rewriter = Rewriter(on_error=errors).on("*", element=lambda el: seen.append(el.tag_name))
+    assert run(rewriter, split_by_sizes(data, [16384])) == data, f"{row['file']}: bytes changed"
+    assert errors.errors == []
+    if looks_utf16(data):
+        return
+    theirs = lolhtml_elements(data)
+    if theirs is not None:
+        ours = [name.lower() for name in seen]
+        assert ours == without_repeated_body(theirs), f"{row['file']}: elements differ"
