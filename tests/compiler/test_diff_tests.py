@@ -223,3 +223,23 @@ def test_tests_in_expressions_and_errors(
     assert_same: AssertSame, autoescape: bool, source: str
 ) -> None:
     assert_same(source, context(), autoescape=autoescape)
+
+
+F3 = pytest.mark.xfail(
+    strict=True,
+    reason="F3 in docs/compiler-findings.md: `is filter`/`is test` on run-time names is False",
+)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param("{{ x is filter }}|{{ y is test }}|{{ z is filter }}", marks=F3),
+        pytest.param("{{ ['e', 'upper', 'nosuch', 'd']|select('filter')|list }}", marks=F3),
+        pytest.param("{{ ['odd', 'eq', 'nosuch', '==']|select('test')|list }}", marks=F3),
+        pytest.param("{% for n in names %}{{ n is filter }}{% endfor %}", marks=F3),
+        "{{ 'upper' is filter }}|{{ 'odd' is test }}|{{ 'nosuch' is filter }}",
+    ],
+)
+def test_filter_and_test_tests_on_runtime_names(assert_same: AssertSame, source: str) -> None:
+    assert_same(source, {"x": "upper", "y": "odd", "z": "nosuch", "names": ["e", "tojson", "x"]})
