@@ -39,6 +39,7 @@ class Tag:
     end: int = -1
     attributes: list[tuple[str, str]] = field(default_factory=list)
     self_closing: bool = False
+    in_template: bool = False  # an HTML <template> was open when the tree builder saw it
 
     def attribute_dict(self) -> dict[str, str]:
         """Attributes as the tree sees them: the first of duplicated names wins."""
@@ -757,6 +758,7 @@ class TreeBuilder:
     def process(self, token: Token) -> None:
         if not isinstance(token, Tag):
             return
+        token.in_template = self.template_open()
         self.tags.append(token)
         if self.use_foreign_rules(token):
             self.foreign(token)

@@ -282,6 +282,38 @@ def test_one_rewriter_serves_many_documents(pages: list[bytes]) -> None:
 
 
 @needs_rewriter
+@PROPERTY_SETTINGS
+@given(data=documents, sizes=chunk_sizes)
+def test_element_handlers_see_the_oracles_start_tags(
+    data: bytes, sizes: list[int], chunkings: Chunkings
+) -> None:
+    """A handler on `*` is called for each start tag the oracle finds, in order, whatever the
+    chunking; of the <body> start tags only the first outside <template> and before the
+    body's end: the others make no element (the tree builder merges or ignores them)."""
+    from edgeviews.rewriter import Rewriter
+
+    seen: list[str] = []
+    rewriter = Rewriter().on("*", element=lambda el: seen.append(el.tag_name.lower()))
+    for name, chunks in chunkings(data, sizes):
+        seen.clear()
+        assert run(rewriter, chunks) == data
+        if passes_through_untouched(data):
+            assert seen == []
+            continue
+        end = find_body_end(data)
+        bodies = [
+            t for t in end.tags if t.name == "body" and not t.in_template and t.start < end.offset
+        ]
+        element_body = bodies[0] if bodies and bodies[0].kind == "start" else None
+        expected = [
+            t.name
+            for t in end.tags
+            if t.kind == "start" and (t.name != "body" or t is element_body)
+        ]
+        assert seen == expected, f"fed {name}: {data!r}"
+
+
+@needs_rewriter
 @settings(PROPERTY_SETTINGS, max_examples=40)
 @given(data=documents, sizes=chunk_sizes)
 def test_atransform_gives_what_transform_gives(data: bytes, sizes: list[int]) -> None:
