@@ -197,8 +197,9 @@ class _Session(Scanner):
 
     # plumbing
     def take(self) -> bytes:
-        data = b"".join(self.out)
-        self.out.clear()
+        out = self.out
+        data = out[0] if len(out) == 1 else b"".join(out)
+        out.clear()
         return data
 
     def feed(self, chunk: bytes) -> None:

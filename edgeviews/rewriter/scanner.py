@@ -51,6 +51,8 @@ _OPENERS = (b"<!--", b"<!doctype", b"<![cdata[")
 # are foreign elements there (their end tags then close them, not the HTML ones).
 _FOREIGN_STARTS = FOREIGN_ROOTS | BREAKOUT | {b"html", b"template"}
 _FOREIGN_ENDS = frozenset((b"p", b"br", b"html", b"template", b"body"))
+_AFTER_START = STATE_SWITCHING | {b"template"}
+_SWALLOWABLE = RAWTEXT_ELEMENTS | RCDATA_ELEMENTS | {b"script", b"!"}
 _REFRESHED: dict[object, tuple[re.Pattern[bytes], re.Pattern[bytes]]] = {}
 _ANNOTATION_XML = b"annotation-xml"
 _HTML_ENCODING = re.compile(
@@ -145,6 +147,9 @@ class Scanner:
             self.track_template,
             foreign[-1] if foreign else None,
             frozenset(name for name, _ in foreign) if foreign else None,
+            self.text_events,
+            self.comment_events,
+            self.scripting,
         )
         patterns = _REFRESHED.get(key)
         if patterns is None:
@@ -176,7 +181,16 @@ class Scanner:
                     ends = ends | {b"template"}
                 if self.foreign:
                     ends = ends | {self.foreign[-1][0]}
-        return candidate_patterns(starts, ends)
+        swallow: frozenset[bytes] = frozenset()
+        if starts is not None and ends is not None and self.tree_states and not self.foreign:
+            swallow = _SWALLOWABLE - starts - ends
+            if not self.scripting:
+                swallow = swallow - {b"noscript"}
+            if self.comment_events:
+                swallow = swallow - {b"!"}
+            if self.text_events:
+                swallow = frozenset()
+        return candidate_patterns(starts, ends, swallow)
 
     def in_foreign(self) -> bool:
         """Whether the current node is an svg or MathML element (not an integration point)."""
@@ -252,7 +266,7 @@ class Scanner:
 
     def _flush(self, buf: bytes, emit: int, stop: int) -> None:
         if stop > emit and not self.suppress:
-            self.out.append(buf[emit:stop])
+            self.out.append(buf if emit == 0 and stop == len(buf) else buf[emit:stop])
 
     def _run(self, buf: bytes, final: bool) -> None:
         low = buf.lower()
@@ -267,40 +281,57 @@ class Scanner:
         while True:
             mode = self.mode
             if mode == DATA:
-                candidate = self._candidate
-                match = candidate.search(low, pos)
+                # The fast path: find candidates, prove each is in the data state, step
+                # over swallowed tokens, until one needs more than that.
+                search = self._candidate.search
+                proven = True
+                while True:
+                    match = search(low, pos)
+                    if match is None:
+                        break
+                    start, end = match.span()
+                    if start != pos:
+                        # Inlined in_data_state(low, pos, start): the hottest lines here.
+                        gt = rfind(b">", pos, start)
+                        if gt < 0:
+                            if find(b"<", pos, start) >= 0:
+                                proven = False
+                                break
+                        elif gt + 1 != start and lt_or_quote(low, gt + 1, start) is not None:
+                            proven = False
+                            break
+                        else:
+                            quote = rfind(b'"', pos, gt)
+                            if quote > pos and low[quote - 1] in _QUOTE_OPENERS:
+                                proven = False
+                                break
+                            quote = rfind(b"'", pos, gt)
+                            if quote > pos and low[quote - 1] in _QUOTE_OPENERS:
+                                proven = False
+                                break
+                    if low[end - 1] != 62:
+                        break
+                    pos = end  # a swallowed comment, doctype or raw-text element
                 if match is None:
                     hold = self._data_tail(low, pos, n)
                     if self.text_events and hold > pos:
                         emit = self._text(buf, emit, pos, hold, hold == n and not final, False)
                     pos = hold
                     break
-                start = match.start()
-                if start != pos:
-                    # Inlined in_data_state(low, pos, start): the hottest lines here.
-                    gt = rfind(b">", pos, start)
-                    if gt < 0:
-                        proven = find(b"<", pos, start) < 0
-                    elif lt_or_quote(low, gt + 1, start) is not None:
-                        proven = False
-                    else:
-                        quote = rfind(b'"', pos, gt)
-                        if quote > pos and low[quote - 1] in _QUOTE_OPENERS:
-                            proven = False
-                        else:
-                            quote = rfind(b"'", pos, gt)
-                            proven = not (quote > pos and low[quote - 1] in _QUOTE_OPENERS)
-                    if not proven:
-                        walked = self._walker.match(low, pos).end()  # type: ignore[union-attr]
-                        if walked != start:
-                            match = candidate.match(low, walked) if walked < n else None
-                            if match is None:
-                                hold = walked
-                                if self.text_events and walked > pos:
-                                    emit = self._text(buf, emit, pos, walked, False, False)
-                                pos = walked
-                                break
-                            start = walked
+                if not proven:
+                    walked = self._walker.match(low, pos).end()  # type: ignore[union-attr]
+                    if walked != start:
+                        match = self._candidate.match(low, walked) if walked < n else None
+                        if match is None:
+                            hold = walked
+                            if self.text_events and walked > pos:
+                                emit = self._text(buf, emit, pos, walked, False, False)
+                            pos = walked
+                            break
+                        start, end = match.span()
+                    if low[end - 1] == 62:
+                        pos = end
+                        continue
                 if self.text_events:
                     if start > pos:
                         emit = self._text(buf, emit, pos, start, True, False)
@@ -331,7 +362,7 @@ class Scanner:
                                     out.append(replacement)
                                 emit = end
                         pos = end
-                        if self.tree_states:
+                        if self.tree_states and (name in _AFTER_START or self.foreign):
                             rest = RAW_ELEMENT_REST.get(name)
                             if (
                                 rest is not None
@@ -358,7 +389,7 @@ class Scanner:
                                     out.append(replacement)
                                 emit = end
                         pos = end
-                        if self.tree_states:
+                        if self.tree_states and (self.foreign or name == b"template"):
                             self._after_end_tag(name)
                     continue
                 if group == 1 and low.startswith(b"--", start + 2):  # <!--
