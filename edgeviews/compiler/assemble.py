@@ -114,7 +114,14 @@ def compile_source(
         records.append(
             f"T{index} = CompiledTemplate({template_name!r}, t{index}_root, {{{blocks}}})"
         )
-    render_code = RENDER
+    main_tree = trees[name]
+    has_blocks = (
+        main_tree.find(nodes.Block) is not None or main_tree.find(nodes.Extends) is not None
+    )
+    render_code = RENDER.format(
+        blocks="T0.new_blocks()" if has_blocks else "{}",
+        exported="set()" if "exp." in parts[0] or main_tree.find(nodes.Extends) else "None",
+    )
     fast = CodeGenerator(unit, name, "t0_")
     fast.line_map = []
     if fast.generate_straight_render(trees[name]):
@@ -193,7 +200,7 @@ RENDER = '''def render(*args, **kwargs):
     ctx = dict(*args, **kwargs)
     out = []
     try:
-        T0.root(ctx, out, T0.new_blocks(), set())
+        t0_root(ctx, out, {blocks}, {exported})
     except Exception as error:
         add_template_note(error, LINES, globals())
         raise

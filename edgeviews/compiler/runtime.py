@@ -122,7 +122,7 @@ def to_html(s: Any) -> str:
             .replace('"', "&#34;")
         )
     if hasattr(s, "__html__"):
-        return str.__str__(s.__html__())
+        return str.__str__(Markup(s.__html__()))
     return escape_inner(str(s))
 
 
