@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import zlib
+from collections.abc import Iterator
 from typing import Final, Protocol
 
 import brotli
@@ -91,9 +92,26 @@ def _choose_encoding(client_values: tuple[bytes, ...]) -> str | None:
     return best
 
 
+PIECE: Final = 1 << 20
+"""Decoded output comes in pieces of about this size (zlib: at most; brotli: under twice),
+so a body that expands a thousandfold (a decompression bomb) never sits whole in memory.
+zstd's streaming object has no output limit: one input chunk is decoded at once."""
+
+
 class Decoder(Protocol):
+    def pieces(self, data: bytes) -> Iterator[bytes]: ...
     def decode(self, data: bytes) -> bytes: ...
     def finish(self) -> bytes: ...
+
+
+class _Joined:
+    """`decode` as all of `pieces` at once (for callers that want one bytes object)."""
+
+    def pieces(self, data: bytes) -> Iterator[bytes]:
+        raise NotImplementedError
+
+    def decode(self, data: bytes) -> bytes:
+        return b"".join(self.pieces(data))
 
 
 class Encoder(Protocol):
@@ -101,34 +119,48 @@ class Encoder(Protocol):
     def finish(self) -> bytes: ...
 
 
-class _ZlibDecoder:
+class _ZlibDecoder(_Joined):
     def __init__(self, wbits: int) -> None:
-        self._wbits = wbits
         self._raw_fallback = wbits == zlib.MAX_WBITS
         self._inner = zlib.decompressobj(wbits)
         self._started = False
 
-    def decode(self, data: bytes) -> bytes:
+    def pieces(self, data: bytes) -> Iterator[bytes]:
         if not self._started and self._raw_fallback:
             self._started = True
             try:
-                return self._inner.decompress(data)
+                out = self._inner.decompress(data, PIECE)
             except zlib.error:
                 # "deflate" is often sent as a raw deflate stream without the zlib wrapper.
                 self._inner = zlib.decompressobj(-zlib.MAX_WBITS)
-        self._started = True
-        return self._inner.decompress(data)
+                out = self._inner.decompress(data, PIECE)
+        else:
+            self._started = True
+            out = self._inner.decompress(data, PIECE)
+        if out:
+            yield out
+        while self._inner.unconsumed_tail:
+            out = self._inner.decompress(self._inner.unconsumed_tail, PIECE)
+            if out:
+                yield out
 
     def finish(self) -> bytes:
         return self._inner.flush()
 
 
-class _BrotliDecoder:
+class _BrotliDecoder(_Joined):
     def __init__(self) -> None:
         self._inner = brotli.Decompressor()
 
-    def decode(self, data: bytes) -> bytes:
-        return bytes(self._inner.process(data))
+    def pieces(self, data: bytes) -> Iterator[bytes]:
+        out = self._inner.process(data, output_buffer_limit=PIECE)
+        if out:
+            yield bytes(out)
+        while not self._inner.can_accept_more_data():
+            out = self._inner.process(b"", output_buffer_limit=PIECE)
+            if not out:
+                break
+            yield bytes(out)
 
     def finish(self) -> bytes:
         if not self._inner.is_finished():
@@ -136,33 +168,41 @@ class _BrotliDecoder:
         return b""
 
 
-class _ZstdDecoder:
+class _ZstdDecoder(_Joined):
     def __init__(self) -> None:
         self._inner = zstandard.ZstdDecompressor().decompressobj()
 
-    def decode(self, data: bytes) -> bytes:
-        return bytes(self._inner.decompress(data))
+    def pieces(self, data: bytes) -> Iterator[bytes]:
+        out = self._inner.decompress(data)
+        if out:
+            yield bytes(out)
 
     def finish(self) -> bytes:
         return b""
 
 
-class _ChainDecoder:
+class _ChainDecoder(_Joined):
     """Codings applied in order are removed in reverse order (RFC 9110 8.4)."""
 
     def __init__(self, decoders: list[Decoder]) -> None:
         self._decoders = decoders
 
-    def decode(self, data: bytes) -> bytes:
+    def pieces(self, data: bytes) -> Iterator[bytes]:
+        stream: Iterator[bytes] = iter((data,))
         for decoder in self._decoders:
-            data = decoder.decode(data)
-        return data
+            stream = _through(decoder, stream)
+        return stream
 
     def finish(self) -> bytes:
         carry = b""
         for decoder in self._decoders:
             carry = (decoder.decode(carry) if carry else b"") + decoder.finish()
         return carry
+
+
+def _through(decoder: Decoder, stream: Iterator[bytes]) -> Iterator[bytes]:
+    for chunk in stream:
+        yield from decoder.pieces(chunk)
 
 
 def _single_decoder(coding: str) -> Decoder:

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import time
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Final
 
@@ -431,19 +431,27 @@ async def _send_rewritten(
     # Look at the first bytes before committing to a rewrite: a UTF-16 page (BOM) goes through
     # untouched, and so does a body we cannot decode from its very start.
     first_raw = b""
-    first = b""
+    first_pieces: list[bytes] = []
+    seen = 0
+    pending: Iterator[bytes] = iter(())
     async for chunk in raw_chunks:
         first_raw += chunk
+        pending = decoder.pieces(chunk) if decoder is not None else iter((chunk,))
         try:
-            first += decoder.decode(chunk) if decoder is not None else chunk
+            for piece in pending:  # stop early; the rest of this chunk's pieces stay pending
+                first_pieces.append(piece)
+                seen += len(piece)
+                if seen >= 2:
+                    break
         except _DECODE_ERRORS:
             exchange.outcome = "undecodable"
             await _send_raw_remainder(
                 send, response.status_code, headers, first_raw, raw_chunks, disconnect
             )
             return
-        if len(first) >= 2 or len(first_raw) >= 65536:  # enough to see a byte-order mark
+        if seen >= 2 or len(first_raw) >= 65536:  # enough to see a byte-order mark
             break
+    first = b"".join(first_pieces)
     if first.startswith(_NON_ASCII_BOMS):
         exchange.outcome = "utf-16-untouched"
         await _send_raw_remainder(
@@ -475,10 +483,14 @@ async def _send_rewritten(
     async def decoded() -> AsyncIterator[bytes]:
         if first:
             yield first
+        for piece in pending:
+            yield piece
         async for chunk in raw_chunks:
-            data = decoder.decode(chunk) if decoder is not None else chunk
-            if data:
-                yield data
+            if decoder is None:
+                yield chunk
+                continue
+            for piece in decoder.pieces(chunk):
+                yield piece
         if decoder is not None:
             tail = decoder.finish()
             if tail:

@@ -10,6 +10,7 @@ import pytest
 import zstandard
 
 from edgeviews.proxy.content_coding import (
+    PIECE,
     UnsupportedEncoding,
     choose_encoding,
     content_codings,
@@ -88,3 +89,21 @@ def test_client_encoding_never_one_it_did_not_ask_for() -> None:
     assert choose_encoding([b"br;q=1, zstd;q=0.5"]) == "br"
     assert choose_encoding([b"identity"]) is None
     assert choose_encoding([b"br;q=0"]) is None
+
+
+@pytest.mark.parametrize("codings", [["gzip"], ["deflate"], ["br"], ["gzip", "br"]])
+def test_highly_compressed_input_comes_out_in_bounded_pieces(codings: list[str]) -> None:
+    plain = b"<p>" + b" " * (8 * PIECE) + b"</p>"
+    body = plain
+    for coding in codings:
+        body = {"gzip": gzip.compress, "deflate": zlib.compress, "br": brotli.compress}[coding](
+            body
+        )
+    assert len(body) < 100_000  # thousandfold expansion
+    decoder = decoder_for(codings)
+    assert decoder is not None
+    pieces = [
+        piece for i in range(0, len(body), 4096) for piece in decoder.pieces(body[i : i + 4096])
+    ]
+    assert max(len(piece) for piece in pieces) <= 2 * PIECE  # brotli's limit is a soft one
+    assert b"".join(pieces) + decoder.finish() == plain
