@@ -8,6 +8,7 @@ connections, stall before the head, send 1xx responses, present the wrong certif
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import ssl
 import struct
@@ -475,6 +476,30 @@ async def test_connection_refused_is_a_connect_error() -> None:
             await http.get(f"http://127.0.0.1:{port}/")
 
 
+async def test_upstream_that_never_accepts_raises_connect_timeout() -> None:
+    # A listener whose accept queue is full: Linux drops further SYNs, so connecting hangs.
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        queued = []
+        for _ in range(4):
+            filler = socket.socket()
+            filler.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                filler.connect(("127.0.0.1", port))
+            queued.append(filler)
+        try:
+            async with client(connect=0.3) as http:
+                started = time.monotonic()
+                with pytest.raises(httpx2.ConnectTimeout):
+                    await http.get(f"http://127.0.0.1:{port}/")
+                assert time.monotonic() - started < 2
+        finally:
+            for filler in queued:
+                filler.close()
+
+
 async def test_pool_limit_waits_then_raises_pool_timeout() -> None:
     transport = UpstreamTransport(max_connections=1)
     async with serving(keep_answering(ok(b"x"))) as server, client(transport, pool=0.2) as http:
@@ -665,6 +690,18 @@ async def test_verify_false_skips_checks(ca: trustme.CA) -> None:
     ):
         response = await http.get(f"https://127.0.0.1:{server.port}/")
     assert response.content == b"unchecked"
+
+
+async def test_tls_handshake_that_never_finishes_is_a_connect_timeout() -> None:
+    def make(state: Upstream) -> Handler:
+        async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await asyncio.sleep(5)  # a plain TCP server: the ClientHello is never answered
+
+        return handler
+
+    async with serving(make) as server, client(connect=0.3) as http:
+        with pytest.raises(httpx2.ConnectTimeout):
+            await http.get(f"https://127.0.0.1:{server.port}/")
 
 
 async def test_other_schemes_are_refused() -> None:
