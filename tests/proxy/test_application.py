@@ -218,3 +218,18 @@ async def test_non_ascii_snippet_on_a_windows_1252_page(project: Path) -> None:
         headers={"Accept-Encoding": "identity"},
     )
     assert "<p>Déjà vu €</p></body>".encode("cp1252") in response.content
+
+
+async def test_pool_limit_answers_503_instead_of_queueing_forever(
+    tmp_path: Path, upstream: Upstream
+) -> None:
+    project = write_project(
+        tmp_path, upstream=upstream.origin, proxy_table="max_connections = 1\npool_timeout = 0.2\n"
+    )
+    app = create_app(load_config(project), env="test")
+    holding = asyncio.ensure_future(fetch(app, "/raw/hang?id=pool"))
+    await asyncio.sleep(0.1)
+    blocked = await fetch(app, "/raw/echo/pool")
+    assert blocked.status_code == 503
+    assert (await holding).status_code == 504  # the read timeout (1 s) frees the connection
+    assert (await fetch(app, "/raw/echo/after")).status_code == 200
