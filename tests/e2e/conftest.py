@@ -64,6 +64,8 @@ class RecordedRequest:
     headers: list[tuple[str, str]]
     body: bytes
     sni: str | None
+    connection: int = 0
+    """Which upstream connection carried it (same number: a kept-alive connection reused)."""
 
     def header(self, name: str) -> str | None:
         values = self.all(name)
@@ -189,7 +191,7 @@ class Upstream:
                 ]
                 body = await self._read_body(reader, headers)
                 request = RecordedRequest(
-                    method, target, headers, body, self._sni.get(id(ssl_object))
+                    method, target, headers, body, self._sni.get(id(ssl_object)), id(writer)
                 )
                 self.requests.append(request)
                 writer.head_only = method == "HEAD"  # type: ignore[attr-defined]

@@ -270,3 +270,12 @@ def test_several_workers(proxy_project: Path) -> None:
                 )
     finally:
         process.stop()
+
+
+def test_upstream_connections_are_kept_alive_and_reused(
+    client: httpx2.Client, upstream: Upstream
+) -> None:
+    for n in range(3):
+        assert client.get(f"/raw/echo/keepalive{n}").status_code == 200
+    connections = {upstream.received(f"/raw/echo/keepalive{n}").connection for n in range(3)}
+    assert len(connections) == 1
