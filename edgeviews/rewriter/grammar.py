@@ -166,6 +166,11 @@ def candidate_patterns(
     candidate; it runs only where the cheap data-state proof fails.
     """
     bare_ends = b"/(?:" + _names(ends) + _NAME_END + rb"|(?![a-z]))"
+    if ends is not None:
+        # Most `</` start an uninteresting end tag: reject on its first letter at once.
+        others = bytes(sorted(set(range(97, 123)) - {name[0] for name in ends}))
+        if others:
+            bare_ends = b"/(?![" + re.escape(others) + b"])" + bare_ends[1:]
     if starts is None:
         bare_starts = [_names(starts) + _NAME_END]
     else:

@@ -159,6 +159,15 @@ class _Plan:
         # Byte strings a tag must contain (lower-cased) for a rule to match it, unless it
         # holds a character reference: `link[rel~=icon]` skips every `<link` without "icon".
         self.needles = {id(rule): _needles(rule.selector.subject) for rule in rules}
+        # Per tag name, the needles every rule on it needs (only without universal rules).
+        self.start_filters: dict[bytes, tuple[bytes, ...]] = {}
+        if not universal:
+            for name, named in by_name.items():
+                common = set(self.needles[id(named[0])])
+                for rule in named[1:]:
+                    common &= set(self.needles[id(rule)])
+                if common and name != _BODY:
+                    self.start_filters[name] = tuple(sorted(common, key=len, reverse=True))
         self.interest: dict[tuple[frozenset[bytes], bool, bool], tuple[Any, Any]] = {}
 
 
@@ -191,6 +200,7 @@ class _Session(Scanner):
         self._body: _Tracked | None = None
         self._sniffing = not _is_wide(encoding)
         super().__init__()
+        self.start_filters = plan.start_filters
         self._update_interest()
         if not self._sniffing or not plan.rules:
             self.mode = PASSTHROUGH

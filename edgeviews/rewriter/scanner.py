@@ -51,6 +51,7 @@ _OPENERS = (b"<!--", b"<!doctype", b"<![cdata[")
 # are foreign elements there (their end tags then close them, not the HTML ones).
 _FOREIGN_STARTS = FOREIGN_ROOTS | BREAKOUT | {b"html", b"template"}
 _FOREIGN_ENDS = frozenset((b"p", b"br", b"html", b"template", b"body"))
+_NOTHING: frozenset[bytes] = frozenset()
 _AFTER_START = STATE_SWITCHING | {b"template"}
 _SWALLOWABLE = RAWTEXT_ELEMENTS | RCDATA_ELEMENTS | {b"script", b"!"}
 _REFRESHED: dict[object, tuple[re.Pattern[bytes], re.Pattern[bytes]]] = {}
@@ -104,6 +105,9 @@ class Scanner:
         self.comment_events = False
         self.interest_starts: frozenset[bytes] | None = frozenset()
         self.interest_ends: frozenset[bytes] | None = frozenset()
+        # Lower-cased bytes a start tag of that name must contain for any rule to match
+        # it (unless it holds a character reference): checked before the hook is called.
+        self.start_filters: dict[bytes, tuple[bytes, ...]] = {}
         self._buf = b""
         # A held token waiting for its end (a quote, `>`, `-->`): new chunks are searched
         # alone (plus a small overlap), so a long token is not rescanned per chunk.
@@ -183,7 +187,7 @@ class Scanner:
                     ends = ends | {self.foreign[-1][0]}
         swallow: frozenset[bytes] = frozenset()
         if starts is not None and ends is not None and self.tree_states and not self.foreign:
-            swallow = _SWALLOWABLE - starts - ends
+            swallow = _SWALLOWABLE - self.interest_starts - self.interest_ends  # type: ignore[operator]
             if not self.scripting:
                 swallow = swallow - {b"noscript"}
             if self.comment_events:
@@ -352,6 +356,12 @@ class Scanner:
                     name = tag.group(1)
                     if group == 5:
                         interest = self.interest_starts
+                        needles = self.start_filters.get(name)
+                        if needles is not None and find(b"&", start, end) < 0:
+                            for needle in needles:
+                                if find(needle, start, end) < 0:
+                                    interest = _NOTHING  # no rule can match this tag
+                                    break
                         if interest is None or name in interest:
                             was = self.suppress
                             replacement = self.on_start_tag(buf, low, start, end, name)
