@@ -6,6 +6,10 @@ the same for every chunking, hold the marker exactly once, give the page back by
 when the marker is cut out, and lexbor (selectolax) must parse the marker as an element
 inside <body>. Where a page is small enough for the slow oracle, the marker must also sit
 exactly where the oracle says the body ends. UTF-16 pages must pass through untouched.
+
+Also: with a handler on every element each page is unchanged and the handler sees the
+elements lol-html's does; and small pages with trap fragments spliced in at random places
+(pages nobody has seen) get the snippet where the oracle says.
 """
 
 from __future__ import annotations
@@ -14,9 +18,24 @@ import os
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from tests.rewriter.conftest import ErrorLog, needs_rewriter, run, split_by_sizes
+from tests.conftest import corpus_dir
+from tests.rewriter.conftest import (
+    HIDING,
+    STRUCTURE,
+    SYNTAX,
+    UNCLOSED,
+    ErrorLog,
+    corpus_rows,
+    insert_before_body_end,
+    needs_rewriter,
+    run,
+    split_by_sizes,
+    with_snippet,
+)
 from tests.rewriter.oracle import body_end_offset
 
 pytestmark = [pytest.mark.corpus, needs_rewriter]
@@ -25,7 +44,7 @@ MARKER_ID = "edgeviews-probe-c0rpu5"
 MARKER = f'<div id="{MARKER_ID}"></div>'.encode()
 CHUNKINGS = {"16KiB": [16384], "8191": [8191], "odd": [509, 3, 1021, 1, 4093]}
 # The oracle reads ~1 MB/s; pages above this size are checked by lexbor alone unless asked.
-ORACLE_LIMIT = 100_000 if os.environ.get("EDGEVIEWS_ORACLE_ALL") != "1" else 1 << 40
+ORACLE_LIMIT = 64_000 if os.environ.get("EDGEVIEWS_ORACLE_ALL") != "1" else 1 << 40
 
 
 def looks_utf16(data: bytes) -> bool:
@@ -124,3 +143,54 @@ def test_page_elements_match_lolhtml(page: tuple[dict[str, Any], bytes]) -> None
     if theirs is not None:
         ours = [name.lower() for name in seen]
         assert ours == without_repeated_body(theirs), f"{row['file']}: elements differ"
+
+
+# -- pages we have not seen: real pages with traps spliced in at random places ------------
+
+
+def small_pages() -> list[bytes]:
+    root = corpus_dir()
+    if root is None:
+        return []
+    rows = [row for row in corpus_rows() if row["size"] <= 40_000]
+    pages = [(root / row["file"]).read_bytes() for row in rows]
+    return [page for page in pages if not looks_utf16(page)]
+
+
+SMALL_PAGES = small_pages()
+
+
+@settings(
+    max_examples=int(os.environ.get("EDGEVIEWS_FUZZ_EXAMPLES", "40")),
+    deadline=None,
+    derandomize=os.environ.get("EDGEVIEWS_FUZZ_RANDOM", "") != "1",
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    which=st.integers(min_value=0),
+    splices=st.lists(
+        st.tuples(
+            st.floats(min_value=0, max_value=1),
+            st.sampled_from(HIDING + STRUCTURE + SYNTAX + UNCLOSED),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    size=st.integers(min_value=1, max_value=4096),
+)
+def test_spliced_pages_follow_the_oracle(
+    corpus: Any, which: int, splices: list[tuple[float, bytes]], size: int
+) -> None:
+    """A small real page with trap fragments cut in anywhere: the snippet goes where the
+    oracle says, whatever the chunk size."""
+    if not SMALL_PAGES:
+        pytest.skip("no small pages in the corpus")
+    data = SMALL_PAGES[which % len(SMALL_PAGES)]
+    for where, fragment in sorted(splices, reverse=True):
+        at = int(where * len(data))
+        data = data[:at] + fragment + data[at:]
+    expected = with_snippet(data, body_end_offset(data))
+    rewriter = insert_before_body_end()
+    assert run(rewriter, [data]) == expected
+    assert run(rewriter, split_by_sizes(data, [size, 1, 7])) == expected
