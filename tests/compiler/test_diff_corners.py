@@ -120,12 +120,7 @@ def test_context_keys_that_collide_with_generated_code(
         "{% for i in [1] %}{{ loop.changed }}{% endfor %}",
         "{% macro m() %}{% endmacro %}{{ m }}|{{ m.name }}|{{ m is callable }}",
         "{% macro m() %}{{ caller }}{% endmacro %}{% call m() %}{% endcall %}",
-        pytest.param(
-            "{{ self }}",
-            marks=pytest.mark.xfail(
-                strict=True, reason="F1 in docs/compiler-findings.md: {{ self }} prints nothing"
-            ),
-        ),
+        "{{ self }}",
         "{% block b %}x{% endblock %}{{ self.b }}",
         "{{ call }}",
         # Numbers.

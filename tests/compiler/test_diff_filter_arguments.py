@@ -65,7 +65,10 @@ def _parameters(name: str) -> tuple[list[str], int]:
     return [p.name for p in params], required
 
 
-FIXED_ARITY = sorted(set(jinja2.filters.FILTERS) - VARIADIC)
+# Filters with an OPEN finding in docs/compiler-findings.md (checked by hand elsewhere):
+# drawing them here would only find the same gap again.
+KNOWN_GAPS: set[str] = set()
+FIXED_ARITY = sorted(set(jinja2.filters.FILTERS) - VARIADIC - KNOWN_GAPS)
 
 
 @st.composite
@@ -116,4 +119,4 @@ def test_filters_with_random_arguments(
 
 
 def test_every_filter_can_be_drawn() -> None:
-    assert set(FIXED_ARITY) | VARIADIC == set(jinja2.filters.FILTERS)
+    assert set(FIXED_ARITY) | VARIADIC | KNOWN_GAPS == set(jinja2.filters.FILTERS)

@@ -408,22 +408,17 @@ def test_lipsum_is_seeded_like_jinja(
     )
 
 
-F2 = pytest.mark.xfail(
-    strict=True, reason="F2 in docs/compiler-findings.md: lazy filter results print another name"
-)
-
-
 @pytest.mark.parametrize(
     "chain",
     [
-        pytest.param("map('upper')", marks=F2),
+        "map('upper')",
         "select",
         "reject",
         "selectattr('x')",
         "rejectattr('x')",
-        pytest.param("unique", marks=F2),
+        "unique",
         "batch(2)",
-        pytest.param("slice(2)", marks=F2),
+        "slice(2)",
         "reverse",
         "items",
     ],
@@ -431,3 +426,18 @@ F2 = pytest.mark.xfail(
 def test_lazy_filter_results_print_like_jinja(assert_same: AssertSame, chain: str) -> None:
     """`{{ xs|map(...) }}` without `|list` prints a generator; the address is masked."""
     assert_same("{{ v|" + chain + " }}", {"v": {} if chain == "items" else []})
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ v|indent(2, blank=true) }}",
+        "{{ v|indent(2, true, true) }}",
+        "{{ v|indent('> ', blank=true) }}",
+        "{{ v|indent('<', true) }}",
+        "{{ v|indent('<') }}",
+        "{{ v|indent(2) }}|{{ v|indent(2, true) }}",
+    ],
+)
+def test_indent_keeps_markup(assert_same: AssertSame, autoescape: bool, source: str) -> None:
+    assert_same(source, {"v": Markup("<i>a</i>\n\nb")}, autoescape=autoescape)

@@ -92,15 +92,7 @@ def test_runtime_objects_behave_like_jinjas(
     assert_same(source, {"v": "<ctx-v>"}, templates=TEMPLATES, undefined=undefined)
 
 
-F1 = pytest.mark.xfail(
-    strict=True, reason="F1 in docs/compiler-findings.md: `self` is not a TemplateReference"
-)
-
-
-@pytest.mark.parametrize(
-    "undefined",
-    [pytest.param("default", marks=F1), pytest.param("strict", marks=F1), "chainable"],
-)
+@pytest.mark.parametrize("undefined", ["default", "strict", "chainable"])
 def test_self_reference_lookups(assert_same: AssertSame, undefined: str) -> None:
     assert_same("{{ self.nope }}|{{ self.nope.x }}", {}, undefined=undefined)
 
