@@ -45,6 +45,15 @@ def pattern(source: str) -> Any:
     return compiled
 
 
+def is_markup(value: Any) -> bool:
+    """isinstance(value, Markup) for ours and for markupsafe's (a caller may pass either)."""
+    if isinstance(value, Markup):
+        return True
+    return isinstance(value, str) and any(
+        cls.__name__ == "Markup" and cls.__module__ == "markupsafe" for cls in type(value).__mro__
+    )
+
+
 class Env:
     """What filters ask of jinja2's Environment, EvalContext and Context, in one object."""
 
@@ -381,7 +390,7 @@ def do_sort(
 
 
 @pass_env
-def do_unique(
+def sync_do_unique(
     environment: Any, value: Any, case_sensitive: Any = False, attribute: Any = None
 ) -> Any:
     getter = make_attrgetter(
@@ -426,7 +435,7 @@ def do_default(value: Any, default_value: Any = "", boolean: Any = False) -> Any
 
 
 @pass_env
-def do_join(eval_ctx: Any, value: Any, d: Any = "", attribute: Any = None) -> Any:
+def sync_do_join(eval_ctx: Any, value: Any, d: Any = "", attribute: Any = None) -> Any:
     if attribute is not None:
         value = map(make_attrgetter(eval_ctx.environment, attribute), value)
     if not eval_ctx.autoescape:
@@ -449,7 +458,7 @@ def do_center(value: Any, width: Any = 80) -> Any:
 
 
 @pass_env
-def do_first(environment: Any, seq: Any) -> Any:
+def sync_do_first(environment: Any, seq: Any) -> Any:
     try:
         return next(iter(seq))
     except StopIteration:
@@ -540,7 +549,7 @@ def do_urlize(
 def do_indent(s: Any, width: Any = 4, first: Any = False, blank: Any = False) -> Any:
     indention = width if isinstance(width, str) else " " * width
     newline = "\n"
-    if isinstance(s, Markup):
+    if is_markup(s):
         indention = Markup(indention)
         newline = Markup(newline)
     s += newline
@@ -649,7 +658,7 @@ def do_striptags(value: Any) -> Any:
     return Markup(str(value)).striptags()
 
 
-def do_slice(value: Any, slices: Any, fill_with: Any = None) -> Any:
+def sync_do_slice(value: Any, slices: Any, fill_with: Any = None) -> Any:
     seq = list(value)
     length = len(seq)
     items_per_slice = length // slices
@@ -713,7 +722,7 @@ class _GroupTuple(tuple):  # type: ignore[type-arg]
 
 
 @pass_env
-def do_groupby(
+def sync_do_groupby(
     environment: Any, value: Any, attribute: Any, default: Any = None, case_sensitive: Any = False
 ) -> Any:
     expr = make_attrgetter(
@@ -730,13 +739,13 @@ def do_groupby(
 
 
 @pass_env
-def do_sum(environment: Any, iterable: Any, attribute: Any = None, start: Any = 0) -> Any:
+def sync_do_sum(environment: Any, iterable: Any, attribute: Any = None, start: Any = 0) -> Any:
     if attribute is not None:
         iterable = map(make_attrgetter(environment, attribute), iterable)
     return sum(iterable, start)
 
 
-def do_list(value: Any) -> Any:
+def sync_do_list(value: Any) -> Any:
     return list(value)
 
 
@@ -775,7 +784,7 @@ def do_attr(environment: Any, obj: Any, name: Any) -> Any:
 
 
 @pass_env
-def do_map(context: Any, value: Any, *args: Any, **kwargs: Any) -> Any:
+def sync_do_map(context: Any, value: Any, *args: Any, **kwargs: Any) -> Any:
     if value:
         func = prepare_map(context, args, kwargs)
         for item in value:
@@ -783,22 +792,22 @@ def do_map(context: Any, value: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 @pass_env
-def do_select(context: Any, value: Any, *args: Any, **kwargs: Any) -> Any:
+def sync_do_select(context: Any, value: Any, *args: Any, **kwargs: Any) -> Any:
     return select_or_reject(context, value, args, kwargs, lambda x: x, False)
 
 
 @pass_env
-def do_reject(context: Any, value: Any, *args: Any, **kwargs: Any) -> Any:
+def sync_do_reject(context: Any, value: Any, *args: Any, **kwargs: Any) -> Any:
     return select_or_reject(context, value, args, kwargs, lambda x: not x, False)
 
 
 @pass_env
-def do_selectattr(context: Any, value: Any, *args: Any, **kwargs: Any) -> Any:
+def sync_do_selectattr(context: Any, value: Any, *args: Any, **kwargs: Any) -> Any:
     return select_or_reject(context, value, args, kwargs, lambda x: x, True)
 
 
 @pass_env
-def do_rejectattr(context: Any, value: Any, *args: Any, **kwargs: Any) -> Any:
+def sync_do_rejectattr(context: Any, value: Any, *args: Any, **kwargs: Any) -> Any:
     return select_or_reject(context, value, args, kwargs, lambda x: not x, True)
 
 
@@ -883,41 +892,41 @@ FILTERS = {
     "e": escape,
     "escape": escape,
     "filesizeformat": do_filesizeformat,
-    "first": do_first,
+    "first": sync_do_first,
     "float": do_float,
     "forceescape": do_forceescape,
     "format": do_format,
-    "groupby": do_groupby,
+    "groupby": sync_do_groupby,
     "indent": do_indent,
     "int": do_int,
-    "join": do_join,
+    "join": sync_do_join,
     "last": do_last,
     "length": len,
-    "list": do_list,
+    "list": sync_do_list,
     "lower": do_lower,
     "items": do_items,
-    "map": do_map,
+    "map": sync_do_map,
     "min": do_min,
     "max": do_max,
     "pprint": do_pprint,
     "random": do_random,
-    "reject": do_reject,
-    "rejectattr": do_rejectattr,
+    "reject": sync_do_reject,
+    "rejectattr": sync_do_rejectattr,
     "replace": do_replace,
     "reverse": do_reverse,
     "round": do_round,
     "safe": do_mark_safe,
-    "select": do_select,
-    "selectattr": do_selectattr,
-    "slice": do_slice,
+    "select": sync_do_select,
+    "selectattr": sync_do_selectattr,
+    "slice": sync_do_slice,
     "sort": do_sort,
     "string": soft_str,
     "striptags": do_striptags,
-    "sum": do_sum,
+    "sum": sync_do_sum,
     "title": do_title,
     "trim": do_trim,
     "truncate": do_truncate,
-    "unique": do_unique,
+    "unique": sync_do_unique,
     "upper": do_upper,
     "urlencode": do_urlencode,
     "urlize": do_urlize,

@@ -35,14 +35,118 @@ def test_undefined(value: Any) -> Any:
     return isinstance(value, Undefined)
 
 
+# Every builtin name, for ``is filter`` / ``is test`` on names known only at run time.
+BUILTIN_FILTER_NAMES = frozenset(
+    (
+        "abs",
+        "attr",
+        "batch",
+        "capitalize",
+        "center",
+        "count",
+        "d",
+        "default",
+        "dictsort",
+        "e",
+        "escape",
+        "filesizeformat",
+        "first",
+        "float",
+        "forceescape",
+        "format",
+        "groupby",
+        "indent",
+        "int",
+        "items",
+        "join",
+        "last",
+        "length",
+        "list",
+        "lower",
+        "map",
+        "max",
+        "min",
+        "pprint",
+        "random",
+        "reject",
+        "rejectattr",
+        "replace",
+        "reverse",
+        "round",
+        "safe",
+        "select",
+        "selectattr",
+        "slice",
+        "sort",
+        "string",
+        "striptags",
+        "sum",
+        "title",
+        "tojson",
+        "trim",
+        "truncate",
+        "unique",
+        "upper",
+        "urlencode",
+        "urlize",
+        "wordcount",
+        "wordwrap",
+        "xmlattr",
+    )
+)
+BUILTIN_TEST_NAMES = frozenset(
+    (
+        "!=",
+        "<",
+        "<=",
+        "==",
+        ">",
+        ">=",
+        "boolean",
+        "callable",
+        "defined",
+        "divisibleby",
+        "eq",
+        "equalto",
+        "escaped",
+        "even",
+        "false",
+        "filter",
+        "float",
+        "ge",
+        "greaterthan",
+        "gt",
+        "in",
+        "integer",
+        "iterable",
+        "le",
+        "lessthan",
+        "lower",
+        "lt",
+        "mapping",
+        "ne",
+        "none",
+        "number",
+        "odd",
+        "sameas",
+        "sequence",
+        "string",
+        "test",
+        "true",
+        "undefined",
+        "upper",
+    )
+)
+
+
 @pass_env
 def test_filter(env: Any, value: Any) -> Any:
-    return value in env.filters
+    return value in BUILTIN_FILTER_NAMES
 
 
 @pass_env
 def test_test(env: Any, value: Any) -> Any:
-    return value in env.tests
+    return value in BUILTIN_TEST_NAMES
 
 
 def test_none(value: Any) -> Any:
