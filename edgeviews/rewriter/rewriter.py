@@ -266,6 +266,10 @@ class _Session(Scanner):
                 interest = (starts, ends)
             plan.interest[key] = interest
         self.interest_starts, self.interest_ends = interest
+        filters = plan.start_filters
+        if names and filters:  # tracked names must reach the hook to count nesting
+            filters = {name: n for name, n in filters.items() if name not in names}
+        self.start_filters = filters
         self.track_template = self._body_pending
         if scopes:
             self.text_events = any(rule.text for t in self._tracked for rule in t.scopes)
