@@ -6,12 +6,23 @@ Logged to the `edgeviews.proxy.access` logger so operators can route it apart fr
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from edgeviews.proxy.forwarding import Exchange
+from dataclasses import dataclass
 
 access_logger = logging.getLogger("edgeviews.proxy.access")
+
+
+@dataclass(slots=True)
+class Exchange:
+    """What the access log reports about one proxied request."""
+
+    method: str
+    path: str
+    client: str
+    status: int = 0
+    upstream_ms: float = 0.0
+    mode: str = "pass"
+    outcome: str = "ok"
+    started: bool = False
 
 
 def log_access(exchange: Exchange, injected: list[str], total_ms: float) -> None:

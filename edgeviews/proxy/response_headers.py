@@ -8,6 +8,8 @@ Content-Length, Accept-Ranges and Last-Modified, gets a weak ETag covering the s
 
 from __future__ import annotations
 
+from typing import Final
+
 from edgeviews.proxy.csp import ScriptSources, merge_policy_list
 from edgeviews.proxy.etags import weak_etag
 from edgeviews.proxy.forwarded import via_value
@@ -16,6 +18,8 @@ from edgeviews.proxy.public_urls import PublicMapping
 
 _URL_HEADERS = frozenset({b"location", b"content-location"})
 _CSP_HEADERS = frozenset({b"content-security-policy", b"content-security-policy-report-only"})
+_HTML_TYPES: Final = (b"text/html", b"application/xhtml+xml")
+_NOT_ASCII_COMPATIBLE: Final = (b"utf-16", b"utf-32", b"ucs-2", b"ucs-4", b"utf-7")
 _DROPPED_WHEN_REWRITTEN = frozenset(
     {
         b"content-length",
@@ -100,3 +104,20 @@ def weaken_etag(headers: list[tuple[bytes, bytes]], snippets_tag: str) -> list[t
             value = weak
         out.append((name, value))
     return out
+
+
+def header_value(headers: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
+    """The first value of a header (names lower-case), or None."""
+    for key, value in headers:
+        if key == name:
+            return value
+    return None
+
+
+def is_rewritable_html(headers: list[tuple[bytes, bytes]]) -> bool:
+    """HTML (or XHTML) in an ASCII-compatible charset: what the rewriter may touch."""
+    content_type = (header_value(headers, b"content-type") or b"").lower()
+    if not content_type.startswith(_HTML_TYPES):
+        return False
+    _, _, params = content_type.partition(b";")
+    return not any(charset in params for charset in _NOT_ASCII_COMPATIBLE)

@@ -1,0 +1,78 @@
+"""The client side of one exchange: its request body, and noticing when it hangs up.
+
+Starlette's StreamingResponse skips its cleanup when the client disconnects (trap 12 of
+notes/proxy.md); here one small task waits for `http.disconnect` and cancels the forwarding
+task, whose `finally` closes the upstream response at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from edgeviews.proxy.asgi import Receive
+
+
+class ClientGone(Exception):
+    """The client disconnected (while its request body was read, or while we answered)."""
+
+
+@dataclass(slots=True)
+class BodyState:
+    """Whether the request body has been read to its end."""
+
+    done: bool = False
+
+
+async def request_body(receive: Receive, state: BodyState) -> AsyncIterator[bytes]:
+    """The request body as the client sends it, chunk by chunk (never held whole)."""
+    while not state.done:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            state.done = True
+            raise ClientGone()
+        body: bytes = message.get("body", b"")
+        if not message.get("more_body", False):
+            state.done = True
+        if body:
+            yield body
+
+
+class DisconnectWatch:
+    """Cancels the forwarding task when the client hangs up, so the upstream is released now."""
+
+    def __init__(self) -> None:
+        self.fired = False
+        self.streaming = True
+        self._task = asyncio.current_task()
+        self._waiter: asyncio.Task[None] | None = None
+
+    def start(self, receive: Receive) -> None:
+        """Begin watching (once the request body, if any, has been read)."""
+        if self._waiter is None:
+            self._waiter = asyncio.ensure_future(self._wait(receive))
+            self._waiter.add_done_callback(self._on_done)
+
+    @staticmethod
+    async def _wait(receive: Receive) -> None:
+        # The unread request message (and any body left) comes first; then the disconnect.
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    def _on_done(self, waiter: asyncio.Task[None]) -> None:
+        if waiter.cancelled() or waiter.exception() is not None:
+            return
+        if self.streaming:
+            self.fired = True
+            if self._task is not None:
+                self._task.cancel()
+
+    def finished(self) -> None:
+        """The last body message is about to go out: a disconnect now is the normal end."""
+        self.streaming = False
+
+    def stop(self) -> None:
+        self.streaming = False
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.cancel()
