@@ -18,9 +18,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, Router
 
 from edgeviews.config import Config
-from edgeviews.proxy.access_log import log_access
+from edgeviews.proxy.access_log import Exchange, log_access
 from edgeviews.proxy.asgi import ASGIApp, Message, Receive, Scope, Send
-from edgeviews.proxy.forwarding import Exchange, forward
+from edgeviews.proxy.forwarding import forward
 from edgeviews.proxy.snapshot import RoutePlan, Snapshot, build_snapshot
 from edgeviews.proxy.target import relative_paths
 from edgeviews.proxy.upstream_client import fast_transport, make_client
