@@ -1,0 +1,54 @@
+"""Differential tests on realistic templates: layouts, macro libraries, config roles, feeds.
+
+The templates live in tests/compiler/realworld/ (one module per kind of project). Each is
+compiled once by jinja2 and once by us, in the self-contained layout (runtime inlined, only
+what the template uses), and rendered with every context of its case; outputs must be equal
+strings. Known gaps are `xfail(strict=True)` with their docs/compiler-findings.md entry (R<n>).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.compiler.conftest import _assert_same
+from tests.compiler.realworld import configs, feeds, macros, objects, pages, snippets
+from tests.compiler.realworld.case import Case
+
+ALL: list[Case] = [
+    *pages.CASES,
+    *macros.CASES,
+    *configs.CASES,
+    *feeds.CASES,
+    *objects.CASES,
+    *snippets.CASES,
+]
+
+# Open findings: case id -> the findings entry it reproduces.
+KNOWN: dict[str, str] = {}
+
+
+def _param(case: Case) -> Any:
+    marks = []
+    if case.id in KNOWN:
+        marks.append(pytest.mark.xfail(strict=True, reason=KNOWN[case.id]))
+    return pytest.param(case, id=case.id, marks=marks)
+
+
+def test_case_ids_are_unique() -> None:
+    ids = [case.id for case in ALL]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
+@pytest.mark.parametrize("case", [_param(case) for case in ALL])
+def test_realworld(case: Case) -> None:
+    _assert_same(
+        case.source,
+        list(case.contexts),
+        case.templates,
+        case.globals,
+        case.options,
+        shared_runtime=False,
+    )
