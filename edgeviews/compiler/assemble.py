@@ -65,10 +65,11 @@ def compile_source(
     pending = [name]
     include_all = False
     broken: dict[str, TemplateSyntaxError] = {}
+    static_refs: dict[str, set[str]] = {}
     while pending:
         current = pending.pop()
         refs, dynamic = referenced_names(trees[current])
-        static_refs = set(refs)
+        static_refs[current] = set(refs)
         if dynamic and not include_all:
             include_all = True
             refs |= set(templates)
@@ -79,13 +80,22 @@ def compile_source(
             try:
                 trees[ref] = parse_template(env, templates[ref], ref)
             except TemplateSyntaxError as error:
-                # A template named in the source must parse; one only reachable through a
-                # variable name fails when loaded, as in jinja2.
-                if ref in static_refs:
-                    raise
                 broken[ref] = error
                 continue
             pending.append(ref)
+    # Templates named by constants from the main template (transitively) must compile: a
+    # build should fail early. One reachable only through a variable name fails when it is
+    # loaded, as in jinja2.
+    required = {name}
+    todo = [name]
+    while todo:
+        for ref in static_refs.get(todo.pop(), set()):
+            if ref not in required:
+                required.add(ref)
+                todo.append(ref)
+    for template_name in order:
+        if template_name in broken and template_name in required:
+            raise broken[template_name]
     template_ids = {template_name: index for index, template_name in enumerate(order)}
     unit = Unit(env, template_ids, globals_)
     unit.needs_autoescape_calls = any(
@@ -106,8 +116,17 @@ def compile_source(
                 f"    raise TemplateSyntaxError({failure.message!r}, {failure.lineno!r}, {template_name!r})"
             )
         else:
-            generator.generate_template(trees[template_name])
-            code = generator.source()
+            try:
+                generator.generate_template(trees[template_name])
+                code = generator.source()
+            except TemplateSyntaxError as failure:
+                if template_name in required:
+                    raise
+                generator = CodeGenerator(unit, template_name, f"t{index}_")
+                code = (
+                    f"def t{index}_root(ctx, out, blocks, exp):\n"
+                    f"    raise TemplateAssertionError({failure.message!r}, {failure.lineno!r}, {template_name!r})"
+                )
         parts.append(f"# template {template_name!r}\n" + code.lstrip("\n"))
         line_maps.append((len(parts) - 1, template_name, generator.line_map))
         blocks = ", ".join(f"{block!r}: t{index}_block_{block}" for block in generator.blocks)

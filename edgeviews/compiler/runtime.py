@@ -55,6 +55,12 @@ class TemplateSyntaxError(TemplateError):
         self.filename = name
 
 
+class TemplateAssertionError(TemplateSyntaxError):
+    """A template reached only at run time cannot be compiled (jinja2.TemplateAssertionError)."""
+
+    __module__ = "jinja2.exceptions"
+
+
 class TemplateNotFound(OSError, LookupError, TemplateError):
     """A template named at run time is not among the compiled ones (jinja2.TemplateNotFound)."""
 
