@@ -1,0 +1,2 @@
+from tests.compiler.realworld.case import Case
+CASES: list[Case] = []
