@@ -215,7 +215,7 @@ class ErrorLog:
     """The `on_error` callback tests pass: it keeps what the rewriter reported."""
 
     def __init__(self) -> None:
-        self.errors: list[object] = []
+        self.errors: list[tuple[object, ...]] = []
 
     def __call__(self, *args: object) -> None:
         self.errors.append(args)

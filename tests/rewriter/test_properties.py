@@ -178,6 +178,31 @@ def test_element_handlers_see_the_oracles_start_tags(
         assert seen == expected, f"fed {name}: {data!r}"
 
 
+class HandlerFailure(Exception):
+    """What the failing handlers below raise."""
+
+
+def fail(_: object) -> None:
+    raise HandlerFailure("handler failed")
+
+
+@needs_rewriter
+@PROPERTY_SETTINGS
+@given(data=documents, sizes=chunk_sizes)
+def test_failing_handlers_leave_the_page_alone(data: bytes, sizes: list[int]) -> None:
+    """Handlers that raise (on every element, at the body's end) change nothing; each failure
+    reaches on_error."""
+    from edgeviews.rewriter import Rewriter
+
+    errors = ErrorLog()
+    rewriter = Rewriter(on_error=errors).on("*", element=fail).on("body", end_tag=fail)
+    assert run(rewriter, split_by_sizes(data, sizes)) == data
+    if passes_through_untouched(data):
+        return
+    assert errors.errors, "the body end handler ran, so something must have been reported"
+    assert all(isinstance(args[0], HandlerFailure) for args in errors.errors), errors.errors
+
+
 @needs_rewriter
 @settings(PROPERTY_SETTINGS, max_examples=40)
 @given(data=documents, sizes=chunk_sizes)
