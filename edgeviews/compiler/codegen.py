@@ -512,19 +512,19 @@ class CodeGenerator(NodeVisitor):
             # jinja2 yields this include straight into the function's output stream even
             # inside {% set %} or {% filter %} blocks (no buffer): so does ours.
             target = "out" if self._function_depth == 0 else frame.buffer
-            self.writeline(f"template.root({{}}, {target}, template.new_blocks(), set())")
+            self.writeline(f"{target}.extend(default_module(template)._body_stream)")
         if node.ignore_missing:
             self.outdent()
 
     def _import_common(self, node: nodes.Import | nodes.FromImport, frame: Frame) -> None:
+        if not node.with_context:
+            self.write("default_module(")
+            self.write_template_lookup(node.template, frame, "get_template")
+            self.write(")")
+            return
         self.write("make_module(")
         self.write_template_lookup(node.template, frame, "get_template")
-        if node.with_context:
-            self.write(
-                f", include_context({self._ctx_stack[-1]}, {self.dump_local_context(frame)}))"
-            )
-        else:
-            self.write(", {})")
+        self.write(f", include_context({self._ctx_stack[-1]}, {self.dump_local_context(frame)}))")
 
     def visit_Import(self, node: nodes.Import, frame: Frame) -> None:
         self.writeline(f"{frame.symbols.ref(node.target)} = ", node)

@@ -24,7 +24,7 @@ from edgeviews.compiler.runtime import (
 class CompiledTemplate:
     """One template of a compiled module: its name, root function and block functions."""
 
-    __slots__ = ("blocks", "name", "root")
+    __slots__ = ("blocks", "module", "name", "root")
 
     def __init__(
         self, name: str, root: Callable[..., None], blocks: dict[str, Callable[..., None]]
@@ -32,6 +32,7 @@ class CompiledTemplate:
         self.name = name
         self.root = root
         self.blocks = blocks
+        self.module: TemplateModule | None = None
 
     def new_blocks(self) -> dict[str, list[Callable[..., None]]]:
         """A fresh block chain for rendering this template (extends appends to it)."""
@@ -119,8 +120,20 @@ class TemplateModule:
 
 
 def make_module(template: CompiledTemplate, ctx: dict[str, Any]) -> TemplateModule:
-    """Render a template for ``import`` and wrap what it exports."""
+    """Render a template for ``import ... with context`` and wrap what it exports."""
     return TemplateModule(template, ctx)
+
+
+def default_module(template: CompiledTemplate) -> TemplateModule:
+    """The template rendered with globals only, once, as jinja2's Template.module caches it.
+
+    Imports and includes without context share it: state kept at its top level (a cycler,
+    a namespace) is shared too, exactly as in jinja2.
+    """
+    module = template.module
+    if module is None:
+        module = template.module = TemplateModule(template, {})
+    return module
 
 
 class BlockReference:
