@@ -123,6 +123,7 @@ class CodeGenerator(NodeVisitor):
         self.optimizer = Optimizer(self.env)
         self.light_loops: dict[str, str] = {}
         self._function_depth = 0
+        self._jinja_functions: list[str] = ["root"]
         self.current: list[str] = []
 
     # -- writing
@@ -297,6 +298,7 @@ class CodeGenerator(NodeVisitor):
             self.blocks[block.name] = block
 
         self.writeline(f"def {self.prefix}root(ctx, out, blocks, exp):", extra=1)
+        self._jinja_functions = ["root"]
         self.indent()
         frame = Frame(eval_ctx)
         frame.buffer = "out"
@@ -326,6 +328,7 @@ class CodeGenerator(NodeVisitor):
 
         for name, block in self.blocks.items():
             self.writeline(f"def {self.prefix}block_{name}(ctx, out, blocks):", block, 1)
+            self._jinja_functions = [f"block_{name}"]
             self.indent()
             block_frame = Frame(eval_ctx)
             block_frame.buffer = "out"
@@ -649,6 +652,7 @@ class CodeGenerator(NodeVisitor):
             self.leave_frame(test_frame, with_python_scope=True)
         if node.recursive:
             self.writeline("def loop(reciter, loop_render_func, depth=0):", node)
+            self._jinja_functions.append("loop")
             self._function_depth += 1
             self.indent()
             self.buffer(loop_frame)
@@ -706,6 +710,7 @@ class CodeGenerator(NodeVisitor):
         if node.recursive:
             self.return_buffer_contents(loop_frame)
             self.outdent()
+            self._jinja_functions.pop()
             self._function_depth -= 1
             self.start_write(frame, node)
             self.write("loop(")
@@ -776,7 +781,16 @@ class CodeGenerator(NodeVisitor):
         frame.symbols.analyze_node(node)
         self.writeline(f"def macro({', '.join(args)}):", node)
         self._function_depth += 1
+        self._jinja_functions.append("macro")
         self.indent()
+        quirk = yields_directly(node.body)
+        if quirk:
+            # jinja2 emits ``yield from`` for an include without context, which turns its
+            # macro function into a generator: calling the macro gives the generator object.
+            self.writeline("if 0:")
+            self.indent()
+            self.writeline("yield None")
+            self.outdent()
         self.buffer(frame)
         self.enter_frame(frame)
         self.push_parameter_definitions(frame)
@@ -801,6 +815,9 @@ class CodeGenerator(NodeVisitor):
         self.return_buffer_contents(frame, force_unescaped=True)
         self.leave_frame(frame, with_python_scope=True)
         self.outdent()
+        if quirk:
+            self.writeline(f"macro.__qualname__ = {'.<locals>.'.join(self._jinja_functions)!r}")
+        self._jinja_functions.pop()
         self._function_depth -= 1
         return frame, macro_ref
 
@@ -1376,6 +1393,20 @@ class CodeGenerator(NodeVisitor):
 
     def visit_OverlayScope(self, node: nodes.OverlayScope, frame: Frame) -> None:
         self.fail("overlay scopes are not supported", node.lineno)
+
+
+def yields_directly(body: list[nodes.Node]) -> bool:
+    """Whether jinja2 would put a ``yield`` in this function body (include without context)."""
+    for node in body:
+        if isinstance(node, nodes.Include) and not node.with_context:
+            return True
+        if isinstance(node, (nodes.Macro, nodes.CallBlock)):
+            continue
+        if isinstance(node, nodes.For) and node.recursive:
+            continue
+        if yields_directly(list(node.iter_child_nodes())):
+            return True
+    return False
 
 
 LIGHT_LOOP_ATTRIBUTES = frozenset(("index", "index0", "first", "cycle"))
