@@ -30,6 +30,7 @@ argument_literals = st.one_of(
     st.integers(min_value=-3, max_value=25).map(repr),
     st.sampled_from(["'a'", "'<'", "' '", "''", "'name'", "'0'", "'x.y'", "'&amp;'"]),
     st.sampled_from(["true", "false", "none", "[]", "['a', 'b']", "2.5", "'value'", "'key'"]),
+    st.sampled_from(["('<b>'|safe)", "('&amp;'|safe)", "missing", "('x' ~ 1)"]),
 )
 
 VALUES: list[Any] = [
@@ -120,3 +121,36 @@ def test_filters_with_random_arguments(
 
 def test_every_filter_can_be_drawn() -> None:
     assert set(FIXED_ARITY) | VARIADIC | KNOWN_GAPS == set(jinja2.filters.FILTERS)
+
+
+TEST_NAMES = sorted(set(jinja2.tests.TESTS) - {"filter", "test"})  # those two: F3
+
+
+@st.composite
+def builtin_test_calls(draw: st.DrawFn) -> str:
+    """`name`, `name arg` or `name(args)` for a builtin test, with `is` or `is not`."""
+    name = draw(st.sampled_from(TEST_NAMES))
+    params = [
+        p
+        for p in inspect.signature(jinja2.tests.TESTS[name]).parameters.values()
+        if p.name not in PASSED_ARGUMENTS
+    ][1:]
+    negate = draw(st.sampled_from(["", "not "]))
+    if not name.isidentifier():
+        return f"{negate}{name}"  # operator tests are only reachable through select/reject
+    if not params:
+        return f"{negate}{name}"
+    arg = draw(argument_literals)
+    return f"{negate}{name}({arg})" if draw(st.booleans()) else f"{negate}{name} {arg}"
+
+
+@settings(PROFILE, max_examples=PROFILE.max_examples * 2)
+@given(test=builtin_test_calls(), autoescape=st.booleans())
+def test_tests_with_random_arguments(
+    assert_same_many: AssertSame, test: str, autoescape: bool
+) -> None:
+    if not test.removeprefix("not ").isidentifier() and "(" not in test and " " not in test:
+        source = "{{ [v]|select('" + test + "', 1)|list }}"
+    else:
+        source = "{{ v is " + test + " }}"
+    assert_same_many(source, [{"v": value} for value in VALUES], autoescape=autoescape)
