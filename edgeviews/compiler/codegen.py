@@ -1164,6 +1164,8 @@ class CodeGenerator(NodeVisitor):
         """The enumerate() index variable if ``node`` is ``loop.x`` of a light loop."""
         if not (isinstance(node.node, nodes.Name) and node.node.name == "loop"):
             return None
+        if not self.is_loop_parameter(frame):
+            return None
         ref = frame.symbols.find_ref("loop")
         return self.light_loops.get(ref) if ref is not None else None
 

@@ -6,6 +6,8 @@ import ast
 import sys
 from types import ModuleType
 
+import pytest
+
 from edgeviews.compiler import compile_source
 
 
@@ -104,3 +106,12 @@ def test_loop_variable_passed_around_keeps_the_loop_context() -> None:
     code = compile_source("{% for i in xs %}{% set l = loop %}{{ l.index }}{% endfor %}")
     assert "LoopContext" in top_level_names(code)
     assert load(code).render(xs=[1, 2]) == "12"
+
+
+def test_loop_in_a_loop_filter_is_not_the_loop_being_filtered() -> None:
+    module = load(
+        compile_source("{% for x in [1, 2] if loop.index > 0 %}{{ loop.index }}{% endfor %}")
+    )
+    with pytest.raises(Exception, match="'loop' is undefined") as caught:
+        module.render()
+    assert type(caught.value).__name__ == "UndefinedError"
