@@ -15,6 +15,7 @@ elements lol-html's does; and small pages with trap fragments spliced in at rand
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -194,3 +195,28 @@ def test_spliced_pages_follow_the_oracle(
     rewriter = insert_before_body_end()
     assert run(rewriter, [data]) == expected
     assert run(rewriter, split_by_sizes(data, [size, 1, 7])) == expected
+
+
+class Lag:
+    """Counts bytes handed to the rewriter and bytes it has yielded back."""
+
+    def __init__(self) -> None:
+        self.fed = self.emitted = self.worst = 0
+
+    def source(self, data: bytes) -> Iterator[bytes]:
+        for chunk in split_by_sizes(data, [16384]):
+            self.worst = max(self.worst, self.fed - self.emitted)
+            self.fed += len(chunk)
+            yield chunk
+
+
+def test_no_page_is_held_back(corpus: Any) -> None:
+    """Output keeps pace with input: before each 16 KiB chunk is handed over, everything
+    before the last (at most) 64 KiB has been yielded. A rewriter that held the page until
+    its end would lag by the whole page (up to 1.8 MB here)."""
+    rewriter = insert_before_body_end()
+    for row in corpus_rows():
+        lag = Lag()
+        for piece in rewriter.transform(lag.source((corpus / row["file"]).read_bytes())):
+            lag.emitted += len(piece)
+        assert lag.worst <= 64 * 1024, f"{row['file']}: {lag.worst} bytes held back"
