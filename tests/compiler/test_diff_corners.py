@@ -182,3 +182,24 @@ def test_corner_cases(assert_same: AssertSame, autoescape: bool, source: str) ->
 )
 def test_large_templates(assert_same_built: AssertSame, source: str) -> None:
     assert_same_built(source, {})
+
+
+def raise_stop_iteration() -> None:
+    raise StopIteration
+
+
+F5 = pytest.mark.xfail(
+    strict=True,
+    reason="F5 in docs/compiler-findings.md: StopIteration from a callable is not undefined",
+)
+
+
+@pytest.mark.parametrize("undefined", [pytest.param(u, marks=F5) for u in ["default", "strict"]])
+def test_callable_raising_stop_iteration_is_undefined(
+    assert_same: AssertSame, undefined: str
+) -> None:
+    assert_same(
+        "[{{ f() }}]|[{{ f() is defined }}]",
+        {"f": raise_stop_iteration},
+        undefined=undefined,
+    )
