@@ -28,11 +28,17 @@ PROFILE = settings.get_profile("edgeviews-compiler")
 
 
 @settings(PROFILE)
-@given(source=templates(), context=contexts(), options=OPTIONS)
+@given(source=templates(), context=contexts(), options=OPTIONS, built=st.booleans())
 def test_generated_templates_render_like_jinja(
-    assert_same: AssertSame, source: str, context: dict[str, Any], options: dict[str, Any]
+    assert_same: AssertSame,
+    assert_same_built: AssertSame,
+    source: str,
+    context: dict[str, Any],
+    options: dict[str, Any],
+    built: bool,
 ) -> None:
-    assert_same(source, context, templates=LIBRARY, **options)
+    """Self-contained modules and the build layout (shared `_runtime`), drawn at random."""
+    (assert_same_built if built else assert_same)(source, context, templates=LIBRARY, **options)
 
 
 @settings(PROFILE, max_examples=PROFILE.max_examples * 2)
