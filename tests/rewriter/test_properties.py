@@ -14,7 +14,8 @@ import html
 import json
 import os
 import re
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+import time
+from collections.abc import AsyncIterator, Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,14 @@ def outputs(rewriter: Any, data: bytes, sizes: Sequence[int], chunkings: Chunkin
 # A document that can show an open gap is left out of the random properties below; each gap
 # keeps a strict-xfail repro (test_finding_repro_*), which starts failing the moment the
 # rewriter is fixed. Then the entry is deleted here and the finding marked FIXED.
+
+
+def finding_marks(finding: str, open_findings: Collection[str]) -> list[Any]:
+    """A strict xfail while the finding is OPEN (in `open_findings`), nothing once FIXED."""
+    if finding not in open_findings:
+        return []
+    reason = f"{finding} is OPEN in docs/rewriter-findings.md"
+    return [pytest.mark.xfail(strict=True, reason=reason)]
 
 
 BODY_GAPS: dict[str, Callable[[bytes], bool]] = {}
@@ -225,6 +234,54 @@ def test_atransform_gives_what_transform_gives(data: bytes, sizes: list[int]) ->
     assert asyncio.run(collect()) == run(rewriter, chunks)
 
 
+MEGABYTE_TOKENS = {
+    "quoted attribute value": b'<body><div data-x="' + b"a<b>" * 250_000 + b'">x</div></body>',
+    "unquoted attribute value": b"<body><div data-x=" + b"a" * 1_000_000 + b">x</div></body>",
+    "tag name": b"<body><div" + b"a" * 1_000_000 + b">x</div></body>",
+    "attribute name": b"<body><div " + b"a" * 1_000_000 + b"=1>x</div></body>",
+    "comment": b"<body><!--" + b"a<b>" * 250_000 + b"--></body>",
+    "script": b"<body><script>" + b"a<b>" * 250_000 + b"</script></body>",
+    "text": b"<body>" + b"ab c " * 200_000 + b"</body>",
+}
+QUADRATIC = {"unquoted attribute value": "F11", "tag name": "F11", "attribute name": "F11"}
+OPEN_TIMING_FINDINGS = {"F11"}
+
+
+@needs_rewriter
+@pytest.mark.parametrize(
+    "document",
+    [
+        pytest.param(
+            document,
+            id=name,
+            marks=finding_marks(QUADRATIC.get(name, ""), OPEN_TIMING_FINDINGS),
+        )
+        for name, document in MEGABYTE_TOKENS.items()
+    ],
+)
+def test_a_megabyte_token_in_small_chunks_takes_linear_time(document: bytes) -> None:
+    """1 MB inside one token, fed 1 KiB at a time, costs about what it costs fed whole: a
+    rewriter that rescans the held token from its start on each chunk does 500x the work.
+    CPU time of this process, so other processes' load stays out of it."""
+    from edgeviews.rewriter import Rewriter
+
+    rewriter = Rewriter().on("div", element=lambda el: el.set_attribute("data-y", "1"))
+    began = time.process_time()
+    whole = run(rewriter, [document])
+    budget = 10 * (time.process_time() - began) + 0.25
+
+    def within_budget(chunks: list[bytes]) -> Iterator[bytes]:
+        """Hand over chunks, stopping the test as soon as the budget is spent."""
+        started = time.process_time()
+        for chunk in chunks:
+            spent = time.process_time() - started
+            assert spent <= budget, f"{spent:.2f}s of CPU and not done (budget {budget:.2f}s)"
+            yield chunk
+
+    chunked = b"".join(rewriter.transform(within_budget(split_by_sizes(document, [1024]))))
+    assert chunked == whole
+
+
 # -- the attribute rule the proxy uses for favicons ----------------------------------------
 
 NEW_HREF = "/edgeviews/favicon.ico"
@@ -284,14 +341,6 @@ def test_attribute_rule_changes_only_matched_tags(
     for old, new in zip(before, after, strict=True):
         expected = attribute_values(old) | {"href": NEW_HREF}
         assert attribute_values(new) == expected, (data[old.start : old.end], output)
-
-
-def finding_marks(finding: str, gaps: dict[str, Callable[[bytes], bool]]) -> list[Any]:
-    """A strict xfail while the finding is OPEN (listed in `gaps`), nothing once FIXED."""
-    if finding not in gaps:
-        return []
-    reason = f"{finding} is OPEN in docs/rewriter-findings.md"
-    return [pytest.mark.xfail(strict=True, reason=reason)]
 
 
 @needs_rewriter
