@@ -19,20 +19,6 @@ from tests.conftest import corpus_dir
 #: Where a snippet goes and what it is: unique bytes that never occur in a generated document.
 SNIPPET = b'<div id="edgeviews-probe-7f3a"></div>'
 
-Chunker = Callable[[bytes], list[bytes]]
-
-# Until edgeviews.rewriter exports Rewriter (being written alongside these tests), the tests
-# that drive it are skipped with this mark rather than failing on import; see rewriter-findings.
-try:
-    from edgeviews.rewriter import Rewriter as _Rewriter  # noqa: F401
-
-    REWRITER_MISSING = False
-except ImportError:
-    REWRITER_MISSING = True
-needs_rewriter = pytest.mark.skipif(
-    REWRITER_MISSING, reason="edgeviews.rewriter.Rewriter not landed"
-)
-
 
 # -- fragments random documents are built from -------------------------------------------
 

@@ -32,14 +32,13 @@ from tests.rewriter.conftest import (
     ErrorLog,
     corpus_rows,
     insert_before_body_end,
-    needs_rewriter,
     run,
     split_by_sizes,
     with_snippet,
 )
 from tests.rewriter.oracle import body_end_offset
 
-pytestmark = [pytest.mark.corpus, needs_rewriter]
+pytestmark = pytest.mark.corpus
 
 MARKER_ID = "edgeviews-probe-c0rpu5"
 MARKER = f'<div id="{MARKER_ID}"></div>'.encode()

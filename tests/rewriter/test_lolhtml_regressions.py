@@ -22,14 +22,13 @@ from tests.conftest import corpus_dir
 from tests.rewriter.conftest import (
     ErrorLog,
     insert_before_body_end,
-    needs_rewriter,
     run,
     split_by_sizes,
     with_snippet,
 )
 from tests.rewriter.oracle import find_body_end
 
-pytestmark = [pytest.mark.corpus, needs_rewriter]
+pytestmark = pytest.mark.corpus
 
 SIZES = {"whole": [1 << 30], "1-byte": [1], "odd": [3, 1, 7, 2, 5]}
 
