@@ -220,3 +220,17 @@ CASES = [
          ({"title": "caf\u00e9 \u00fcber stra\u00dfe \u65e5\u672c\u8a9e \U0001f600 na\u00efve"},),
          options={"autoescape": True}),
 ]
+
+CASES += [
+    Case("include-unreached-broken-partial",
+         "{% if config.i18n %}{% include 'lang.html' %}{% endif %}<p>{{ config.title }}</p>",
+         ({"config": {"i18n": False, "title": "Site"}},),
+         templates={"lang.html": "<ul>{% for l in langs %}<li>{% trans %}Switch to {{ l }}"
+                    "{% endtrans %}</li>{% endfor %}</ul>"}),
+    Case("import-unreached-unknown-filter",
+         "{% import 'macros.html' as m %}{{ m.a() }}",
+         ({},),
+         templates={"macros.html": "{% macro a() %}A{% endmacro %}{% if false %}"
+                    "{% include \"old.html\" %}{% endif %}",
+                    "old.html": "{{ x|nosuchfilter }}"}),
+]
