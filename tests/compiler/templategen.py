@@ -434,6 +434,7 @@ OPTIONS: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
         "trim_blocks": st.booleans(),
         "lstrip_blocks": st.booleans(),
         "keep_trailing_newline": st.booleans(),
+        "newline_sequence": st.sampled_from(["\n", "\n", "\r\n", "\r"]),
         "undefined": st.sampled_from(["default", "default", "chainable", "strict"]),
         "extensions": st.just(["loopcontrols", "do"]),
     }

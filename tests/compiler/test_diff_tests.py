@@ -225,19 +225,13 @@ def test_tests_in_expressions_and_errors(
     assert_same(source, context(), autoescape=autoescape)
 
 
-F3 = pytest.mark.xfail(
-    strict=True,
-    reason="F3 in docs/compiler-findings.md: `is filter`/`is test` on run-time names is False",
-)
-
-
 @pytest.mark.parametrize(
     "source",
     [
-        pytest.param("{{ x is filter }}|{{ y is test }}|{{ z is filter }}", marks=F3),
-        pytest.param("{{ ['e', 'upper', 'nosuch', 'd']|select('filter')|list }}", marks=F3),
-        pytest.param("{{ ['odd', 'eq', 'nosuch', '==']|select('test')|list }}", marks=F3),
-        pytest.param("{% for n in names %}{{ n is filter }}{% endfor %}", marks=F3),
+        "{{ x is filter }}|{{ y is test }}|{{ z is filter }}",
+        "{{ ['e', 'upper', 'nosuch', 'd']|select('filter')|list }}",
+        "{{ ['odd', 'eq', 'nosuch', '==']|select('test')|list }}",
+        "{% for n in names %}{{ n is filter }}{% endfor %}",
         "{{ 'upper' is filter }}|{{ 'odd' is test }}|{{ 'nosuch' is filter }}",
     ],
 )
