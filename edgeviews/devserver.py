@@ -28,6 +28,7 @@ from edgeviews.livereload import LiveReload
 from edgeviews.proxy import ProxyApp, create_app
 from edgeviews.proxy.serve import log_config
 from edgeviews.rebuild import Rebuild, Rebuilder
+from edgeviews.routed_views import RoutedViews, routed_views
 from edgeviews.watch import (
     DEBOUNCE_MS,
     RUST_TIMEOUT_MS,
@@ -129,12 +130,11 @@ async def _serve_and_watch(config: Config, *, env: str | None, listener: socket.
                 print("stopped", flush=True)
                 return
             config = announced = rebuilder.config
-        cache = BytecodeCache(Path(cache_dir))
-        with cache.installed():
-            cache.refresh(config.package_dir)
-            proxy = create_app(config, env=env)
+        views = _ServedViews(Path(cache_dir))
+        with views.importing():
+            proxy = create_app(views.update(config), env=env)
         stop.app = app = LiveReload(proxy, config)
-        await _serve(app, _Session(rebuilder, proxy, app, cache, announced), listener, stop)
+        await _serve(app, _Session(rebuilder, proxy, app, views, announced), listener, stop)
 
 
 async def _serve(app: LiveReload, session: _Session, listener: socket.socket, stop: _Stop) -> None:
@@ -203,6 +203,27 @@ async def _first_good_build(rebuilder: Rebuilder, stop: asyncio.Event) -> bool:
     return False
 
 
+class _ServedViews:
+    """What the proxy imports in dev: the routed views only (routed_views.py), with bytecode
+    kept across saves (bytecode_cache.py)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.routed = RoutedViews(directory / "routed")
+        self.bytecode = BytecodeCache(directory / "bytecode")
+
+    @contextlib.contextmanager
+    def importing(self) -> Iterator[None]:
+        with self.bytecode.installed():
+            yield
+
+    def update(self, config: Config) -> Config:
+        """Bring the copy up to date with `config`'s build; the configuration to load it with."""
+        served = self.routed.config_for(config)
+        with self.bytecode.installed():
+            self.bytecode.refresh(served.package_dir)
+        return served
+
+
 class _Session:
     """The watcher's half of dev: build on each save, swap good builds into the proxy, tell pages."""
 
@@ -211,13 +232,13 @@ class _Session:
         rebuilder: Rebuilder,
         proxy: ProxyApp,
         app: LiveReload,
-        cache: BytecodeCache,
+        views: _ServedViews,
         announced: Config | None,
     ) -> None:
         self.rebuilder = rebuilder
         self.proxy = proxy
         self.app = app
-        self.cache = cache
+        self.views = views
         self.refused: Config | None = None  # a configuration built but refused by the proxy so far
         self.reload_seconds = 0.0
         self.announced = announced  # the configuration whose "watching" line is on screen
@@ -278,9 +299,9 @@ class _Session:
             return None  # the proxy renders only the views its routes use: nothing to swap
         started = time.perf_counter()
         try:
-            with self.cache.installed():  # only while the views are imported
-                self.cache.refresh(self.rebuilder.config.package_dir)
-                self.proxy.reload(config)
+            served = self.views.update(self.rebuilder.config)
+            with self.views.importing():
+                self.proxy.reload(served)
         except Exception as error:  # the proxy keeps its old snapshot when loading fails
             what = "configuration" if config is not None else "build"
             self.rebuilder.report_error(
@@ -299,5 +320,4 @@ def _milliseconds(seconds: float) -> str:
 
 
 def _used_by_routes(views: tuple[str, ...], config: Config) -> bool:
-    used = {rule.view for route in config.routes for rule in route.rewrite}
-    return not used.isdisjoint(views)
+    return not set(routed_views(config)).isdisjoint(views)
