@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.compiler.conftest import _assert_same
-from tests.compiler.realworld import configs, feeds, macros, objects, pages, snippets
+from tests.compiler.realworld import configs, feeds, macros, objects, pages, roles, snippets
 from tests.compiler.realworld.case import Case
 
 ALL: list[Case] = [
@@ -24,6 +24,7 @@ ALL: list[Case] = [
     *feeds.CASES,
     *objects.CASES,
     *snippets.CASES,
+    *roles.CASES,
 ]
 
 # Open findings: case id -> the findings entry it reproduces.
