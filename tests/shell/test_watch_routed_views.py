@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
+import os
 from pathlib import Path
 
 import pytest
@@ -105,3 +107,20 @@ def test_a_dropped_route_drops_its_view_and_a_missing_view_is_named(
     served = copy.config_for(config)
     with pytest.raises(ConfigError, match="consent"):
         build_snapshot(served, "dev")
+
+
+def test_without_hard_links_the_copy_is_copied_once_per_change(
+    tmp_path: Path, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_links(source: object, target: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_links)
+    copy = RoutedViews(tmp_path / "copy")
+    served = copy.config_for(config)
+    module = served.package_dir / "analytics.py"
+    assert module.read_bytes() == (config.package_dir / "analytics.py").read_bytes()
+    assert inode(module) != inode(config.package_dir / "analytics.py")
+    before = inode(module)
+    copy.config_for(config)
+    assert inode(module) == before  # same bytes: left alone, its bytecode stays valid
