@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.compiler.conftest import _assert_same
-from tests.compiler.realworld import configs, feeds, macros, objects, pages, roles, snippets
+from tests.compiler.realworld import configs, feeds, macros, objects, pages, roles, snippets, webapp
 from tests.compiler.realworld.case import Case
 
 ALL: list[Case] = [
@@ -25,6 +25,7 @@ ALL: list[Case] = [
     *objects.CASES,
     *snippets.CASES,
     *roles.CASES,
+    *webapp.CASES,
 ]
 
 # Open findings: case id -> the findings entry it reproduces.
