@@ -101,7 +101,7 @@ def filter_calls(draw: st.DrawFn) -> str:
     return f"{name}({', '.join(parts)})" if parts else name
 
 
-@settings(PROFILE, max_examples=PROFILE.max_examples * 3)
+@settings(PROFILE, max_examples=PROFILE.max_examples * 2)
 @given(call=filter_calls(), autoescape=st.booleans())
 def test_filters_with_random_arguments(
     assert_same_many: AssertSame, call: str, autoescape: bool
@@ -143,7 +143,7 @@ def builtin_test_calls(draw: st.DrawFn) -> str:
     return f"{negate}{name}({arg})" if draw(st.booleans()) else f"{negate}{name} {arg}"
 
 
-@settings(PROFILE, max_examples=PROFILE.max_examples * 2)
+@settings(PROFILE)
 @given(test=builtin_test_calls(), autoescape=st.booleans())
 def test_tests_with_random_arguments(
     assert_same_many: AssertSame, test: str, autoescape: bool

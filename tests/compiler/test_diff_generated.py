@@ -41,7 +41,7 @@ def test_generated_templates_render_like_jinja(
     (assert_same_built if built else assert_same)(source, context, templates=LIBRARY, **options)
 
 
-@settings(PROFILE, max_examples=PROFILE.max_examples * 2)
+@settings(PROFILE)
 @given(
     expression=expressions(NAMES),
     context=contexts(),
