@@ -341,13 +341,15 @@ WRK_LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url: str, connections: int, duration: float) -> LoadResult:
+def wrk(url: str, connections: int, duration: float, core: int | None) -> LoadResult:
     """One wrk cell: a short warm-up, then `duration` seconds measured."""
     subprocess.run(
-        ["wrk", "-t1", "-c", str(connections), "-d1s", url], capture_output=True, check=True
+        pinned(core, ["wrk", "-t1", "-c", str(connections), "-d1s", url]),
+        capture_output=True,
+        check=True,
     )
     output = subprocess.run(
-        ["wrk", "-t1", "-c", str(connections), f"-d{duration:g}s", "--latency", url],
+        pinned(core, ["wrk", "-t1", "-c", str(connections), f"-d{duration:g}s", "--latency", url]),
         capture_output=True,
         text=True,
         check=True,
@@ -626,7 +628,11 @@ def start_targets(
 
 
 def measure_load(
-    targets: list[Target], connections: Sequence[int], duration: float, rounds: int
+    targets: list[Target],
+    connections: Sequence[int],
+    duration: float,
+    rounds: int,
+    wrk_core: int | None,
 ) -> list[tuple[str, dict[int, LoadResult]]]:
     """Round-robin over targets so that load from elsewhere hits them alike; keep each cell's best."""
     best: dict[str, dict[int, LoadResult]] = {}
@@ -634,7 +640,7 @@ def measure_load(
     for _ in range(rounds):
         for target in live:
             for c in connections:
-                result = wrk(target.url, c, duration)
+                result = wrk(target.url, c, duration, wrk_core)
                 cells = best.setdefault(target.name, {})
                 if c not in cells or result.requests_per_second > cells[c].requests_per_second:
                     cells[c] = result
@@ -660,6 +666,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--connections", default="1,32", help="comma-separated wrk connection counts"
     )
     parser.add_argument("--skip-memory", action="store_true", help="skip the 200 MB page")
+    parser.add_argument(
+        "--wrk-unpinned",
+        action="store_true",
+        help="let wrk run on any core (default: core 0, beside the upstreams, so the proxy's "
+        "core is its own)",
+    )
     parser.add_argument("--serve-special", type=int, help=argparse.SUPPRESS)
     parser.add_argument(
         "--serve-raw-proxy", nargs=2, type=int, metavar=("PORT", "UPSTREAM"), help=argparse.SUPPRESS
@@ -699,7 +711,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     core = cores - 1 if cores > 1 else None
     print(f"machine: {machine()}")
     print(f"load average at start: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
-    print(f"pinning: upstreams on core 0, each proxy on core {core}; wrk unpinned, 1 thread")
+    wrk_where = "unpinned" if args.wrk_unpinned or core is None else "on core 0"
+    print(f"pinning: upstreams on core 0, each proxy on core {core}; wrk {wrk_where}, 1 thread")
 
     with tempfile.TemporaryDirectory(prefix="edgeviews-bench-") as tmp:
         root = Path(tmp)
@@ -718,7 +731,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.ExitStack() as stack:
             targets, special_port, our_port = start_targets(stack, root, core)
             notes += [f"{t.name}: not measured, {t.skipped}" for t in targets if t.skipped]
-            rows = measure_load(targets, connections, args.duration, args.rounds)
+            wrk_core = None if args.wrk_unpinned or core is None else 0
+            rows = measure_load(targets, connections, args.duration, args.rounds, wrk_core)
             ours = next(t for t in targets if t.name == OURS)
             if not ours.skipped:
                 direct, proxied = measure_first_byte(special_port, our_port)
