@@ -39,6 +39,29 @@ def referenced_names(tree: nodes.Template) -> tuple[set[str], bool]:
     return names, dynamic
 
 
+UNCONDITIONAL = (
+    nodes.With,
+    nodes.FilterBlock,
+    nodes.AssignBlock,
+    nodes.ScopedEvalContextModifier,
+    nodes.Scope,
+)
+
+
+def unconditional_names(body: list[nodes.Node]) -> set[str]:
+    """Templates named by a constant that every render loads (not under if/for/macro/block)."""
+    names: set[str] = set()
+    for node in body:
+        if isinstance(node, (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+            template: Any = getattr(node, "template", None)
+            ignore = isinstance(node, nodes.Include) and node.ignore_missing
+            if isinstance(template, nodes.Const) and isinstance(template.value, str) and not ignore:
+                names.add(template.value)
+        elif isinstance(node, UNCONDITIONAL):
+            names |= unconditional_names(list(node.iter_child_nodes()))
+    return names
+
+
 def compile_source(
     source: str,
     *,
@@ -65,11 +88,9 @@ def compile_source(
     pending = [name]
     include_all = False
     broken: dict[str, TemplateSyntaxError] = {}
-    static_refs: dict[str, set[str]] = {}
     while pending:
         current = pending.pop()
         refs, dynamic = referenced_names(trees[current])
-        static_refs[current] = set(refs)
         if dynamic and not include_all:
             include_all = True
             refs |= set(templates)
@@ -86,10 +107,14 @@ def compile_source(
     # Templates named by constants from the main template (transitively) must compile: a
     # build should fail early. One reachable only through a variable name fails when it is
     # loaded, as in jinja2.
+    # A template every render of the main one loads must compile: the build fails early, where
+    # jinja2 would fail on every render. Others fail when (if ever) they are loaded, as in jinja2.
     required = {name}
     todo = [name]
     while todo:
-        for ref in static_refs.get(todo.pop(), set()):
+        current = todo.pop()
+        tree = trees.get(current)
+        for ref in unconditional_names(tree.body) if tree is not None else set():
             if ref not in required:
                 required.add(ref)
                 todo.append(ref)
