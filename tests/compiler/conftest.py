@@ -9,6 +9,7 @@ docs/compiler-findings.md.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import random
@@ -16,6 +17,7 @@ import re
 import sys
 import types
 import uuid
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -115,6 +117,14 @@ def _error(phase: str, error: BaseException) -> Outcome:
 Renderer = Callable[[Context], Outcome]
 
 
+@contextlib.contextmanager
+def _quiet_syntax_warnings() -> Iterator[None]:
+    """Templates such as `{{ 1.5[0] }}` make both engines emit Python that warns when compiled."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        yield
+
+
 def jinja_renderer(
     source: str,
     templates: Mapping[str, str] | None,
@@ -123,7 +133,8 @@ def jinja_renderer(
 ) -> Renderer:
     """jinja2's answer, compiled once: a function from a context to an Outcome."""
     try:
-        template = jinja_environment(templates, globals, options).from_string(source)
+        with _quiet_syntax_warnings():
+            template = jinja_environment(templates, globals, options).from_string(source)
     except Exception as error:
         failed = _error("compile", error)
         return lambda context: failed
@@ -226,19 +237,21 @@ def edgeviews_renderer(
     package = shared_runtime_package() if shared_runtime else None
     extra = {"runtime_import": "._runtime"} if shared_runtime else {}
     try:
-        code = edgeviews.compile_source(
-            source,
-            templates=dict(templates) if templates is not None else None,
-            globals=copy.deepcopy(dict(globals)) if globals is not None else None,
-            **extra,
-            **options,
-        )
+        with _quiet_syntax_warnings():
+            code = edgeviews.compile_source(
+                source,
+                templates=dict(templates) if templates is not None else None,
+                globals=copy.deepcopy(dict(globals)) if globals is not None else None,
+                **extra,
+                **options,
+            )
     except Exception as error:
         failed = _error("compile", error)
         return lambda context: failed
     foreign = stdlib_imports_only(code)
     assert not foreign, f"compiled module imports non-stdlib modules {foreign}:\n{code}"
-    module = load_compiled(code, package)
+    with _quiet_syntax_warnings():
+        module = load_compiled(code, package)
 
     def render(context: Context) -> Outcome:
         random.seed(1234)
