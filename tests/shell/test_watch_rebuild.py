@@ -132,3 +132,23 @@ def test_offending_line() -> None:
     assert offending_line(error) == "   3 | {{ x }"
     assert offending_line(ViewError(Path("views/x.html"), None, "cannot read")) is None
     assert offending_line(ConfigError("bad")) is None
+
+
+def test_a_configuration_in_pyproject_is_reread_from_there(tmp_path: Path) -> None:
+    (tmp_path / "views").mkdir()
+    (tmp_path / "views" / "a.html").write_text("a\n")
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "site"\n\n[tool.edgeviews]\nviews = "views"\n')
+    builder, out = rebuilder(tmp_path)
+    assert builder.config.source == pyproject
+    builder.build_all()
+    said(out)
+
+    pyproject.write_text(
+        '[project]\nname = "site"\n\n[tool.edgeviews]\nviews = "views"\n'
+        "[tool.edgeviews.jinja]\nkeep_trailing_newline = true\n"
+    )
+    outcome = builder.apply({pyproject})
+    assert outcome is not None and outcome.config is not None
+    assert outcome.config.source == pyproject and outcome.views == ("a",)
+    assert "pyproject.toml changed: rebuilding everything" in said(out)[0]
