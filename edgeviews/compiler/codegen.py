@@ -1365,14 +1365,17 @@ class CodeGenerator(NodeVisitor):
                     self.write(", ")
                 self.write(f")[{light} % {len(node.args)}]")
                 return
+        # Every call goes through a checker, as jinja2's context.call: a StopIteration from
+        # the callable becomes an undefined value.
         if self.unit.needs_autoescape_calls:
-            self.write(f"call_autoescaped({frame.eval_ctx.autoescape!r}, ")
-            self.visit(node.node, frame)
-            if node.args or node.kwargs or node.dyn_args or node.dyn_kwargs or extra_kwargs:
-                self.write(", ")
+            self.write(
+                f"call_autoescaped({frame.eval_ctx.autoescape!r}, {self.undefined_class()}, "
+            )
         else:
-            self.visit(node.node, frame)
-            self.write("(")
+            self.write(f"call_checked({self.undefined_class()}, ")
+        self.visit(node.node, frame)
+        if node.args or node.kwargs or node.dyn_args or node.dyn_kwargs or extra_kwargs:
+            self.write(", ")
         self.signature(node, frame, extra_kwargs)
         self.write(")")
 

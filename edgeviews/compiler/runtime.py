@@ -551,12 +551,12 @@ def item_then_attr(obj: Any, argument: Any, undefined: type[Undefined] = Undefin
         return undefined(obj=obj, name=argument)
 
 
-def call_checked(func: Any, *args: Any, **kwargs: Any) -> Any:
+def call_checked(undefined: type[Undefined], func: Any, /, *args: Any, **kwargs: Any) -> Any:
     """Call as jinja2's Context.call does: a StopIteration becomes an undefined value."""
     try:
         return func(*args, **kwargs)
     except StopIteration:
-        return Undefined("value was undefined because a callable raised a StopIteration exception")
+        return undefined("value was undefined because a callable raised a StopIteration exception")
 
 
 def identity(x: Any) -> Any:
@@ -758,11 +758,16 @@ class Macro:
         return f"<{type(self).__name__} {name}>"
 
 
-def call_autoescaped(autoescape: bool, func: Any, *args: Any, **kwargs: Any) -> Any:
-    """A call from a template region whose autoescape differs from the template default."""
-    if type(func) is Macro:
-        return func.call_with_autoescape(autoescape, args, kwargs)
-    return func(*args, **kwargs)
+def call_autoescaped(
+    autoescape: bool, undefined: type[Undefined], func: Any, /, *args: Any, **kwargs: Any
+) -> Any:
+    """A call that tells a macro the caller's autoescape mode (jinja2's eval context)."""
+    try:
+        if type(func) is Macro:
+            return func.call_with_autoescape(autoescape, args, kwargs)
+        return func(*args, **kwargs)
+    except StopIteration:
+        return undefined("value was undefined because a callable raised a StopIteration exception")
 
 
 class Namespace:
