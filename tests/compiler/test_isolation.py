@@ -69,3 +69,11 @@ def test_package_with_shared_runtime_renders_without_site_packages(tmp_path: Pat
         tmp_path, f"from views import page; sys.stdout.write(page.render({CONTEXT!r}))"
     )
     assert out == expected()
+
+
+def test_importing_the_compiler_package_does_not_import_jinja2() -> None:
+    code = "import sys, edgeviews.compiler; assert 'jinja2' not in sys.modules, sorted(sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 0, result.stderr
