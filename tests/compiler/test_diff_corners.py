@@ -108,6 +108,15 @@ def test_context_keys_that_collide_with_generated_code(
         "{{ (s|e).split('&') }}|{{ (s|e)[0] }}|{{ (s|e) == s }}|{{ (s|e) is string }}",
         "{{ markup|replace('&amp;', '&') }}|{{ markup|lower|safe }}|{{ [markup]|join('<&>') }}",
         "{{ markup.upper() + s }}|{{ markup.strip('<') }}",
+        # Markup made inside the template: repr, methods, arithmetic.
+        "{{ ['<'|safe, '<'|e, '<'|forceescape] }}|{{ ('<'|e)|pprint }}|{{ {'k': '<'|e} }}",
+        "{{ ('a'|safe) is string }}|{{ ('a'|safe) is escaped }}|{{ ('a'|safe) == 'a' }}|{{ ('<'|safe)|tojson }}",
+        "{% set m %}<b>{% endset %}{{ [m] }}{{ m.__html__() }}|{% macro f() %}<i>{% endmacro %}{{ [f()] }}",
+        "{{ ('%s'|safe) % '<' }}|{{ ('<'|safe)[0] }}|{{ ('<a>'|safe)[1:] }}|{{ ('a'|safe) * 3 }}",
+        "{{ ('<'|e) + '<' }}|{{ '<' ~ ('<'|e) }}|{{ ('x y'|safe).split() }}|{{ ('<x>'|e).capitalize() }}",
+        "{{ (s|e).count('&') }}|{{ (s|e).partition(';') }}|{{ ('a<'|safe).rsplit('<') }}|{{ ('a\nb'|safe).splitlines() }}",
+        "{{ ('{0}'|safe).format('<') }}|{{ ('%(a)s'|safe) % {'a': '<'} }}|{{ ('x'|safe).center(5, '<') }}",
+        "{{ ('&amp;'|safe).unescape() }}|{{ ('<a>&amp;</a>'|safe).striptags() }}|{{ dict(a='<'|safe) }}",
         # Printing callables, globals and special objects.
         "{{ range }}|{{ dict }}|{{ call is callable }}|{{ (lipsum is defined) }}",
         "{{ namespace }}",
@@ -188,13 +197,7 @@ def raise_stop_iteration() -> None:
     raise StopIteration
 
 
-F5 = pytest.mark.xfail(
-    strict=True,
-    reason="F5 in docs/compiler-findings.md: StopIteration from a callable is not undefined",
-)
-
-
-@pytest.mark.parametrize("undefined", [pytest.param(u, marks=F5) for u in ["default", "strict"]])
+@pytest.mark.parametrize("undefined", ["default", "strict", "chainable"])
 def test_callable_raising_stop_iteration_is_undefined(
     assert_same: AssertSame, undefined: str
 ) -> None:
