@@ -130,11 +130,19 @@ def jinja_renderer(
     templates: Mapping[str, str] | None,
     globals: Mapping[str, Any] | None,
     options: Mapping[str, Any],
+    name: str | None = None,
 ) -> Renderer:
-    """jinja2's answer, compiled once: a function from a context to an Outcome."""
+    """jinja2's answer, compiled once: a function from a context to an Outcome.
+
+    With `name`, the source is loaded by that name (`get_template`) instead of `from_string`.
+    """
     try:
         with _quiet_syntax_warnings():
-            template = jinja_environment(templates, globals, options).from_string(source)
+            if name is None:
+                template = jinja_environment(templates, globals, options).from_string(source)
+            else:
+                env = jinja_environment({**(templates or {}), name: source}, globals, options)
+                template = env.get_template(name)
     except Exception as error:
         failed = _error("compile", error)
         return lambda context: failed
@@ -228,6 +236,7 @@ def edgeviews_renderer(
     options: Mapping[str, Any],
     *,
     shared_runtime: bool = False,
+    name: str | None = None,
 ) -> Renderer:
     """Our answer, compiled once: compile_source, exec the module fresh, call its render.
 
@@ -238,8 +247,11 @@ def edgeviews_renderer(
     extra = {"runtime_import": "._runtime"} if shared_runtime else {}
     try:
         with _quiet_syntax_warnings():
+            if name is not None:
+                templates = {**(templates or {}), name: source}
             code = edgeviews.compile_source(
                 source,
+                **({"name": name} if name is not None else {}),
                 templates=dict(templates) if templates is not None else None,
                 globals=copy.deepcopy(dict(globals)) if globals is not None else None,
                 **extra,
@@ -330,11 +342,12 @@ def describe(
     options: Mapping[str, Any],
     expected: Outcome,
     actual: Outcome,
+    name: str | None = None,
 ) -> str:
     """A repro in the shape docs/compiler-findings.md uses."""
     lines = [
         "ours differs from jinja2",
-        f"template: {source!r}",
+        f"template: {source!r}" + (f" (named {name!r})" if name else ""),
         f"options:  {dict(options)!r}",
         f"context:  {_fresh(context)!r}",
     ]
@@ -352,13 +365,18 @@ def assert_same(
     *,
     templates: Mapping[str, str] | None = None,
     globals: Mapping[str, Any] | None = None,
+    name: str | None = None,
     **options: Any,
 ) -> Outcome:
     """Render `source` with jinja2 and with our compiled module; fail unless they agree exactly.
 
     Our module is the self-contained kind (runtime inlined, only what the template uses).
+    `name`: compile as that template name (`compile_source(name=)`), and have jinja2 load it
+    by that name from its loader instead of `from_string` (whose templates have no name).
     """
-    return _assert_same(source, context, templates, globals, options, shared_runtime=False)
+    return _assert_same(
+        source, context, templates, globals, options, shared_runtime=False, name=name
+    )
 
 
 def assert_same_built(
@@ -367,10 +385,13 @@ def assert_same_built(
     *,
     templates: Mapping[str, str] | None = None,
     globals: Mapping[str, Any] | None = None,
+    name: str | None = None,
     **options: Any,
 ) -> Outcome:
     """As assert_same, with our module compiled as `edgeviews build` lays it out (shared runtime)."""
-    return _assert_same(source, context, templates, globals, options, shared_runtime=True)
+    return _assert_same(
+        source, context, templates, globals, options, shared_runtime=True, name=name
+    )
 
 
 def assert_same_many(
@@ -393,16 +414,19 @@ def _assert_same(
     options: Mapping[str, Any],
     *,
     shared_runtime: bool,
+    name: str | None = None,
 ) -> Any:
     many = isinstance(contexts, list)
     each: list[Context] = contexts if isinstance(contexts, list) else [contexts or {}]
-    theirs = jinja_renderer(source, templates, globals, options)
-    ours = edgeviews_renderer(source, templates, globals, options, shared_runtime=shared_runtime)
+    theirs = jinja_renderer(source, templates, globals, options, name)
+    ours = edgeviews_renderer(
+        source, templates, globals, options, shared_runtime=shared_runtime, name=name
+    )
     outcomes = []
     for context in each:
         expected, actual = theirs(context), ours(context)
         assert agree(expected, actual), describe(
-            source, context, templates, globals, options, expected, actual
+            source, context, templates, globals, options, expected, actual, name
         )
         outcomes.append(expected)
     return outcomes if many else outcomes[0]

@@ -342,3 +342,45 @@ def test_options_apply_to_every_template(
             keep_trailing_newline=keep_trailing_newline,
             lstrip_blocks=lstrip_blocks,
         )
+
+
+F6 = pytest.mark.xfail(
+    strict=True,
+    reason="F6 in docs/compiler-findings.md: self in a parent names the parent, not the child",
+)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ self }}|{% include 'partial' %}",
+        pytest.param("{% extends 'parent' %}{% block b %}{{ self }}{% endblock %}", marks=F6),
+        pytest.param("{% extends 'parent' %}", marks=F6),
+        pytest.param(
+            "{% extends 'parent' %}{% block b %}[{{ super() }}]{% endblock %}{% block c %}C{% endblock %}",
+            marks=F6,
+        ),
+        "{% extends 'plain_parent' %}{% block b %}[{{ super() }}]{% endblock %}",
+        "{% if d > 0 %}{{ d }}{% with d = d - 1 %}{% include 'views/page.html' %}{% endwith %}{% endif %}",
+        "{% from 'macros' import m %}{{ m() }}|{% import 'macros' as ms %}{{ ms.m() }}",
+        "{% include 'nothere' %}",
+        "{% include ['nothere', 'partial'] %}",
+        "{% from 'macros' import nothing %}{{ nothing() }}",
+    ],
+)
+def test_named_templates_load_like_get_template(
+    assert_same: AssertSame, autoescape: bool, source: str
+) -> None:
+    """Compiled with a name (as the build does) and loaded by that name in jinja2."""
+    assert_same(
+        source,
+        {"d": 2},
+        templates={
+            "parent": "<{{ self }}>{% block b %}P{% endblock %}{% block c %}{% endblock %}",
+            "partial": "({{ self }})",
+            "plain_parent": "<{% block b %}P{% endblock %}>",
+            "macros": "{% macro m() %}[{{ self is defined }}]{% endmacro %}",
+        },
+        name="views/page.html",
+        autoescape=autoescape,
+    )
