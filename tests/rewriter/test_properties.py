@@ -5,8 +5,8 @@ depend on the chunking, must equal the input with nothing but the snippet insert
 snippet must sit exactly where tests/rewriter/oracle.py (a character-by-character WHATWG
 tokenizer) says the body ends. Also: a `link[rel~=icon]` rule changes those tags only;
 handlers on `*` see the oracle's start tags; raising handlers change nothing and reach
-on_error; atransform equals transform; a 1 MB token in 1 KiB chunks costs linear time.
-The oracle itself is checked against the html5lib tokenizer tests and against lexbor.
+on_error; atransform equals transform; a 1 MB token in 1 KiB chunks costs linear time;
+html5lib's tree-construction inputs follow the oracle too. The oracle itself is checked against the html5lib tokenizer tests and against lexbor.
 """
 
 from __future__ import annotations
@@ -478,3 +478,50 @@ def test_oracle_finds_the_body_end_on_traps(marked: bytes) -> None:
     """Spot checks a person can read: "|" marks where the body ends."""
     document = marked.replace(b"|", b"")
     assert find_body_end(document).offset == marked.index(b"|")
+
+
+# -- html5lib's tree-construction inputs ---------------------------------------------------
+
+OUT_OF_ORACLE_SCOPE = re.compile(
+    rb"<(table|select|frameset|td|tr|th|caption|col|tbody|thead|tfoot)\b", re.IGNORECASE
+)
+
+
+def tree_construction_inputs(corpus: Path) -> list[bytes]:
+    """The #data of every whole-document test (no fragments, nothing the oracle leaves out)."""
+    found = []
+    for path in sorted((corpus / "html5lib-tests" / "tree-construction").glob("*.dat")):
+        for block in path.read_text(encoding="utf-8").split("\n\n#data\n"):
+            block = block.removeprefix("#data\n")
+            if "#document-fragment" in block:
+                continue
+            data = block.split("\n#errors")[0].encode()
+            if not OUT_OF_ORACLE_SCOPE.search(data):
+                found.append(data)
+    return found
+
+
+@pytest.mark.corpus
+def test_html5lib_tree_construction_inputs_follow_the_oracle(corpus: Path) -> None:
+    """About 1,200 documents written to break parsers: the snippet goes where the oracle says,
+    fed whole and byte by byte; where a tag ends the body, lexbor puts a marker there inside
+    <body> (noscript aside: lexbor parses it with scripting off)."""
+    inputs = tree_construction_inputs(corpus)
+    assert len(inputs) > 1000
+    rewriter = insert_before_body_end()
+    marker = b'<b id="edgeviews-tree-check"></b>'
+    for data in inputs:
+        end = find_body_end(data)
+        expected = with_snippet(data, end.offset)
+        assert run(rewriter, [data]) == expected, data
+        assert run(rewriter, split_by_sizes(data, [1])) == expected, data
+        if end.tag is not None and b"noscript" not in data.lower():
+            tree = LexborHTMLParser(data[: end.offset] + marker + data[end.offset :])
+            node = tree.css_first("#edgeviews-tree-check")
+            assert node is not None and node.tag == "b", data
+            parents = []
+            parent = node.parent
+            while parent is not None:
+                parents.append(parent.tag)
+                parent = parent.parent
+            assert "body" in parents, (data, parents)
