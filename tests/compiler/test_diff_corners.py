@@ -57,9 +57,7 @@ COLLIDING_NAMES = [
 
 
 @pytest.mark.parametrize("name", COLLIDING_NAMES)
-def test_names_that_collide_with_generated_code(
-    assert_same: AssertSame, autoescape: bool, name: str
-) -> None:
+def test_names_that_collide_with_generated_code(assert_same: AssertSame, name: str) -> None:
     source = (
         "[{{ " + name + " is defined }}]"
         "{% set " + name + "_copy = 1 %}"
@@ -70,17 +68,15 @@ def test_names_that_collide_with_generated_code(
     )
     if name != "loop":
         source += "{% set " + name + " = '<set>' %}{{ " + name + " }}{{ 'x'|upper }}"
-    assert_same(source, {"d": {name: "<item>"}}, autoescape=autoescape)
+    assert_same(source, {"d": {name: "<item>"}}, autoescape=len(name) % 2 == 0)
 
 
 @pytest.mark.parametrize("name", COLLIDING_NAMES)
-def test_context_keys_that_collide_with_generated_code(
-    assert_same: AssertSame, autoescape: bool, name: str
-) -> None:
+def test_context_keys_that_collide_with_generated_code(assert_same: AssertSame, name: str) -> None:
     assert_same(
         "[{{ " + name + " }}]{{ 'y'|e }}{% for i in [1] %}{{ i }}{% endfor %}",
         Positional({name: "<ctx value>"}),
-        autoescape=autoescape,
+        autoescape=len(name) % 2 == 1,
     )
 
 
