@@ -18,7 +18,7 @@ def load(source: str) -> ModuleType:
 
 
 def imported_modules(source: str) -> set[str]:
-    names = set()
+    names: set[str] = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             names.update(alias.name.split(".")[0] for alias in node.names)

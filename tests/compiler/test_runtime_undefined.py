@@ -43,8 +43,8 @@ def test_undefined_behaves_like_jinja2(ours: type, theirs: type, operation: obje
         {"obj": [1], "name": 3},
         {"hint": "no!"},
     ):
-        mine = outcome(lambda kw=kwargs: operation(ours(**kw)))  # type: ignore[misc,operator]
-        reference = outcome(lambda kw=kwargs: operation(theirs(**kw)))  # type: ignore[misc,operator]
+        mine = outcome(lambda kw=kwargs: operation(ours(**kw)))  # type: ignore[operator]
+        reference = outcome(lambda kw=kwargs: operation(theirs(**kw)))  # type: ignore[operator]
         assert mine[0] == reference[0]
         if mine[0] != "ok":
             assert mine[1] == reference[1]
