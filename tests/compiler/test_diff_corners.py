@@ -202,3 +202,51 @@ def test_callable_raising_stop_iteration_is_undefined(
         {"f": raise_stop_iteration},
         undefined=undefined,
     )
+
+
+MUTATION_TEMPLATES = {
+    "inc": "{% set y = 2 %}{{ x }}",
+    "lib": "{% macro m() %}{% set z = 3 %}{% endmacro %}{% set w = 4 %}",
+}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ x }}",
+        "{% set x = 1 %}{{ x }}",
+        "{% for i in [1] %}{% set x = i %}{% endfor %}{{ x }}",
+        "{% include 'inc' %}",
+        "{% import 'lib' as l %}{{ l.m() }}{% from 'lib' import m %}",
+        "{% block b %}{% set q = 1 %}{% endblock %}",
+        "{% extends 'inc' %}",
+        "{% set x %}b{% endset %}{% with a = 1 %}{{ a }}{% endwith %}",
+    ],
+)
+def test_render_leaves_the_callers_dict_alone(
+    compile_module: Callable[..., Any], jinja_template: Callable[..., Any], source: str
+) -> None:
+    """jinja2 copies the context it is given; a compiled render must not write into it either,
+    and rendering twice gives the same output."""
+    module = compile_module(source, templates=MUTATION_TEMPLATES)
+    template = jinja_template(source, MUTATION_TEMPLATES)
+    given = {"x": "orig", "keep": [1]}
+    first = module.render(given)
+    assert given == {"x": "orig", "keep": [1]}
+    assert module.render(given) == first == template.render(given)
+
+
+def test_renders_in_threads_do_not_share_state(compile_module: Callable[..., Any]) -> None:
+    """A module is rendered concurrently by a threaded server: no state may leak between calls."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    source = (
+        "{% set ns = namespace(total=0) %}{% for i in items %}{% set ns.total = ns.total + i %}"
+        "{{ loop.cycle('a', 'b') }}{{ loop.changed(i) }}{% endfor %}|{{ ns.total }}|{{ name }}"
+    )
+    module = compile_module(source)
+    cases = [{"items": list(range(n)), "name": f"n{n}"} for n in range(40)]
+    expected = [module.render(case) for case in cases]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for _ in range(5):
+            assert list(pool.map(lambda case: module.render(case), cases)) == expected
