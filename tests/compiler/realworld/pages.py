@@ -234,3 +234,21 @@ CASES += [
                     "{% include \"old.html\" %}{% endif %}",
                     "old.html": "{{ x|nosuchfilter }}"}),
 ]
+
+CASES += [
+    Case("include-in-cycled-loop",
+         "{% for post in posts %}<div class=\"{{ loop.cycle('odd', 'even') }}\">"
+         "{% include '_post.html' %}</div>{% endfor %}",
+         ({"posts": ["A", "B<"]},),
+         templates={"_post.html": "{{ loop.index }}. {{ post }}{% if not loop.last %},{% endif %}"},
+         options={"autoescape": True}),
+    Case("import-with-context-in-indexed-loop",
+         "{% for p in ps %}{{ loop.index }}{% import 'm.html' as m with context %}{{ m.f() }}"
+         "{% from 'm.html' import f with context %}{{ f() }}{% endfor %}",
+         ({"ps": ["A", "B"]},),
+         templates={"m.html": "{% macro f() %}[{{ loop.index }}/{{ loop.length }}]{% endmacro %}"}),
+    Case("include-in-loop-without-loop-reference",
+         "{% for post in posts %}{% include '_post.html' %}{% endfor %}",
+         ({"posts": ["A", "B"]},),
+         templates={"_post.html": "{{ post }}:{{ loop is defined }};"}),
+]
