@@ -29,6 +29,7 @@ from selectolax.lexbor import LexborHTMLParser
 from tests.rewriter.conftest import (
     HIDING,
     LINKS,
+    SNIPPET,
     STRUCTURE,
     SYNTAX,
     TEXT,
@@ -140,6 +141,21 @@ def test_snippet_lands_where_the_oracle_says_once(
     offset = find_body_end(data).offset
     assert output == with_snippet(data, offset), f"expected the snippet at {offset} of {data!r}"
     assert errors.errors == []
+
+
+@PROPERTY_SETTINGS
+@given(data=documents, sizes=chunk_sizes)
+def test_body_append_lands_where_the_body_end_handler_does(
+    data: bytes, sizes: list[int], chunkings: Chunkings
+) -> None:
+    """`append` on the body element (the proxy's `{selector = "body", append = ...}`) has the
+    same place and the same fallbacks as the body end-tag handler, even with no <body> tag."""
+    from edgeviews.rewriter import Rewriter
+
+    assume(not shows_open_gap(data, BODY_GAPS))
+    rewriter = Rewriter().on("body", element=lambda el: el.append(SNIPPET, html=True))
+    output = outputs(rewriter, data, sizes, chunkings)
+    assert output == with_snippet(data, find_body_end(data).offset), data
 
 
 @PROPERTY_SETTINGS
