@@ -30,8 +30,6 @@ ALL: list[Case] = [
 
 # Open findings: case id -> the findings entry it reproduces.
 KNOWN: dict[str, str] = {
-    "include-unreached-broken-partial": "R1: unreached static include that does not compile",
-    "import-unreached-unknown-filter": "R1: unreached static include that does not compile",
     "include-in-cycled-loop": "R2: include in a light (enumerate) loop does not see loop",
     "import-with-context-in-indexed-loop": "R2: import with context in a light loop lacks loop",
 }
