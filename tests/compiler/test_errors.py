@@ -56,3 +56,17 @@ def test_missing_template_fails_at_render_time_like_jinja2() -> None:
     with pytest.raises(Exception) as caught:
         module.render(name="b")
     assert type(caught.value).__name__ == "TemplateNotFound" and str(caught.value) == "b"
+
+
+def test_broken_partial_fails_the_build_only_when_every_render_loads_it() -> None:
+    templates = {"bad.html": "ok\n{% if %}"}
+    with pytest.raises(TemplateSyntaxError) as caught:
+        compile_source("{% include 'bad.html' %}", templates=templates)
+    assert caught.value.name == "bad.html" and caught.value.lineno == 2
+    module = load(
+        compile_source("{% if on %}{% include 'bad.html' %}{% endif %}done", templates=templates)
+    )
+    assert module.render(on=False) == "done"
+    with pytest.raises(Exception) as at_render:
+        module.render(on=True)
+    assert type(at_render.value).__name__ == "TemplateSyntaxError"
