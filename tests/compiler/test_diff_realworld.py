@@ -32,6 +32,7 @@ ALL: list[Case] = [
 KNOWN: dict[str, str] = {
     "include-in-cycled-loop": "R2: include in a light (enumerate) loop does not see loop",
     "import-with-context-in-indexed-loop": "R2: import with context in a light loop lacks loop",
+    "macro-param-named-loop": "R3: a macro parameter named loop is read as a LoopContext",
 }
 
 

@@ -154,3 +154,16 @@ CASES = [
          ({"url": "/a?b=1&c=2", "label": "<b>x</b>", "safe_label": Markup("<b>y</b>")},),
          options={"autoescape": True}),
 ]
+
+CASES += [
+    Case("macro-param-named-loop",
+         "{% macro item(x, loop={}) %}<li{% if loop.first %} class=first{% endif %}>"
+         "{{ loop.index|default('-') }} {{ x }}</li>{% endmacro %}"
+         "{% for x in xs %}{{ item(x, loop) }}{% endfor %}{{ item('standalone') }}",
+         ({"xs": ["a", "b<"]},), options={"autoescape": True}),
+    Case("macro-receives-loop-context",
+         "{% macro row(item, loop) %}<tr class=\"{{ loop.cycle('a', 'b') }}\"><td>{{ loop.index }}/"
+         "{{ loop.length }}</td><td>{{ item }}</td></tr>{% endmacro %}"
+         "{% for i in xs %}{{ row(i, loop) }}{% endfor %}",
+         ({"xs": [1, 2, 3]},), options={"autoescape": True}),
+]
