@@ -106,13 +106,15 @@ def _names(names: frozenset[bytes] | None) -> bytes:
 
 
 # Whole tokens the candidate regex may swallow, written without their leading `<`.
-COMMENT = rb"!--(?:>|->|(?:[^-]++|-(?!-!?>))*+--!?>)"
-_BOGUS_WHOLE = (rb"!(?!--)[^>]*+>", rb"\?[^>]*+>", rb"/(?![a-z])[^>]*+>")
+# No lookahead assertions where avoidable: each costs a nested match at every `<`.
+_COMMENT_BODY = rb"--(?:>|->|(?:[^-]++|-(?!-!?>))*+--!?>)"
+_BANG_WHOLE = (_COMMENT_BODY, b">", b"->", rb"-[^->][^>]*+>", rb"[^->][^>]*+>")
+_SLASH_WHOLE = (b">", rb"[^a-z>][^>]*+>")
 _NAME_END = rb"(?=[\t\n\f\r />])"
 
 
 def _raw_element(name: bytes) -> bytes:
-    """A whole raw-text element after its `<`, when simple (a script without `<!--`)."""
+    """A whole raw-text element, without its `<`, when simple (a script without `<!--`)."""
     escaped = re.escape(name)
     stop = b"/" + escaped + rb"[\t\n\f\r />]" + (rb"|!--" if name == b"script" else b"")
     return (
@@ -129,23 +131,24 @@ def _raw_element(name: bytes) -> bytes:
     )
 
 
-def _grouped(alternatives: list[bytes]) -> bytes:
-    """Alternatives (in priority order) grouped under their first byte: `s(?:cript|vg)`.
+def _alternatives(parts: list[bytes]) -> bytes:
+    return parts[0] if len(parts) == 1 else b"(?:" + b"|".join(parts) + b")"
 
-    sre tries a branch's alternatives one by one; grouped, a `<` followed by a byte no
-    alternative starts with costs one comparison per group, not one per alternative.
+
+def _by_first_letter(names: list[bytes], whole: dict[bytes, bytes]) -> list[bytes]:
+    """Start-tag alternatives grouped under their first letter: `s(?:cript...|vg...)`.
+
+    sre tries a branch's alternatives one by one, skipping a literal-led one with one
+    comparison; grouped, a `<div` costs one comparison per letter, not one per name.
+    A swallowed whole element comes before the bare name it starts with.
     """
-    groups: dict[bytes, list[bytes]] = {}
-    for alternative in alternatives:
-        key = alternative[:2] if alternative.startswith(b"\\") else alternative[:1]
-        groups.setdefault(key, []).append(alternative[len(key) :])
-    parts = []
-    for key, rests in groups.items():
-        if len(rests) == 1:
-            parts.append(key + rests[0])
-        else:
-            parts.append(key + b"(?:" + b"|".join(rests) + b")")
-    return b"(?:" + b"|".join(parts) + b")"
+    groups: dict[int, list[bytes]] = {}
+    for name in sorted(names):
+        rests = groups.setdefault(name[0], [])
+        if name in whole:
+            rests.append(whole[name][1:])
+        rests.append(re.escape(name[1:]) + _NAME_END)
+    return [re.escape(bytes((first,))) + _alternatives(rests) for first, rests in groups.items()]
 
 
 @lru_cache(maxsize=256)
@@ -165,30 +168,33 @@ def candidate_patterns(
     The walker matches, exactly, the run of text and uninteresting tags before the next
     candidate; it runs only where the cheap data-state proof fails.
     """
-    bare_ends = b"/(?:" + _names(ends) + _NAME_END + rb"|(?![a-z]))"
-    if ends is not None:
-        # Most `</` start an uninteresting end tag: reject on its first letter at once.
-        others = bytes(sorted(set(range(97, 123)) - {name[0] for name in ends}))
-        if others:
-            bare_ends = b"/(?![" + re.escape(others) + b"])" + bare_ends[1:]
-    if starts is None:
-        bare_starts = [_names(starts) + _NAME_END]
-    else:
-        bare_starts = [_alternation([name]) + _NAME_END for name in sorted(starts)]
-    whole = [_raw_element(name) for name in sorted(swallow) if name != b"!"]
-    if b"!" in swallow:
-        whole += [COMMENT, *_BOGUS_WHOLE]
-    bare = [*bare_starts, bare_ends, b"!", rb"\?"]
-    if starts is None:
-        candidate_body = b"(?:" + b"|".join([*whole, *bare]) + b")"
-    else:
-        candidate_body = _grouped([*whole, *bare])
-    candidate = re.compile(b"<" + candidate_body)
+    bare = [
+        _names(starts) + _NAME_END,
+        b"/(?:" + _names(ends) + _NAME_END + rb"|(?![a-z]))",
+        b"!",
+        rb"\?",
+    ]
     body = b"(?:" + b"|".join(bare) + b")"
     walker = re.compile(
         rb"(?:[^<]++|<(?=[^a-z!?/])|<(?!" + body + rb")/?[a-z]" + TAG_REST + rb")*+"
     )
-    return candidate, walker
+    if starts is None or ends is None:
+        return re.compile(b"<" + body), walker
+    bogus = b"!" in swallow
+    whole = {name: _raw_element(name) for name in swallow if name != b"!"}
+    # `</` first: half of all `<` on a page start an end tag, nearly all uninteresting.
+    slash = [*(_SLASH_WHOLE if bogus else ())]
+    slash += _by_first_letter(sorted(ends), {})
+    slash.append(rb"[^a-z]" if bogus else rb"(?![a-z])")
+    bang = [*(_BANG_WHOLE if bogus else ()), b""]
+    question = [rb"[^>]*+>", b""] if bogus else [b""]
+    top = [
+        b"/" + _alternatives(slash),
+        b"!" + _alternatives(bang),
+        *_by_first_letter(sorted(starts), whole),
+        rb"\?" + _alternatives(question),
+    ]
+    return re.compile(b"<(?:" + b"|".join(top) + b")"), walker
 
 
 @lru_cache(maxsize=64)
