@@ -8,7 +8,7 @@ from typing import Any
 from jinja2 import nodes
 
 from edgeviews.compiler import catalog
-from edgeviews.compiler.codegen import CodeGenerator, Unit, literal_ok
+from edgeviews.compiler.codegen import CodeGenerator, Unit, literal_ok, python_literal
 from edgeviews.compiler.errors import TemplateSyntaxError
 from edgeviews.compiler.parsing import make_environment, parse_template
 
@@ -191,7 +191,7 @@ def _module(
     code = "".join(parts)
     lines: list[str] = []
     if "GLOBALS" in code or "GLOBALS" in render_code:
-        lines.append(f"GLOBALS = {unit.globals!r}")
+        lines.append(f"GLOBALS = {python_literal(unit.globals)}")
     if "ENV" in code or "ENV" in render_code:
         needs_table = unit.any_filter_by_name
         filters = "FILTERS" if needs_table else _table(unit.filter_table, catalog.FILTER_FUNCTIONS)

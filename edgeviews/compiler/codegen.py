@@ -998,28 +998,7 @@ class CodeGenerator(NodeVisitor):
         self.write(self.literal(val))
 
     def literal(self, val: Any) -> str:
-        if isinstance(val, Markup):
-            return f"Markup({str(val)!r})"
-        if isinstance(val, float):
-            return (
-                str(val)
-                if val == val and val not in (float("inf"), float("-inf"))
-                else f"float({str(val)!r})"
-            )
-        if isinstance(val, (tuple, list)):
-            inner = ", ".join(self.literal(v) for v in val)
-            if isinstance(val, tuple):
-                return f"({inner},)" if len(val) == 1 else f"({inner})"
-            return f"[{inner}]"
-        if isinstance(val, dict):
-            return (
-                "{"
-                + ", ".join(f"{self.literal(k)}: {self.literal(v)}" for k, v in val.items())
-                + "}"
-            )
-        if isinstance(val, (set, frozenset)):
-            return f"{type(val).__name__}([{', '.join(self.literal(v) for v in val)}])"
-        return repr(val)
+        return python_literal(val)
 
     def visit_TemplateData(self, node: nodes.TemplateData, frame: Frame) -> None:
         self.write(self.literal(node.as_const(frame.eval_ctx)))
@@ -1455,6 +1434,32 @@ def is_python_keyword(name: str) -> bool:
     import keyword
 
     return keyword.iskeyword(name)
+
+
+def python_literal(val: Any) -> str:
+    """Source text that evaluates to val in a generated module (Markup is the runtime's)."""
+    if isinstance(val, Markup):
+        return f"Markup({str(val)!r})"
+    if isinstance(val, float):
+        return (
+            str(val)
+            if val == val and val not in (float("inf"), float("-inf"))
+            else f"float({str(val)!r})"
+        )
+    if isinstance(val, (tuple, list)):
+        inner = ", ".join(python_literal(v) for v in val)
+        if isinstance(val, tuple):
+            return f"({inner},)" if len(val) == 1 else f"({inner})"
+        return f"[{inner}]"
+    if isinstance(val, dict):
+        return (
+            "{"
+            + ", ".join(f"{python_literal(k)}: {python_literal(v)}" for k, v in val.items())
+            + "}"
+        )
+    if isinstance(val, (set, frozenset)):
+        return f"{type(val).__name__}([{', '.join(python_literal(v) for v in val)}])"
+    return repr(val)
 
 
 def literal_ok(value: Any) -> bool:
