@@ -1161,8 +1161,13 @@ class CodeGenerator(NodeVisitor):
             self.visit(new, frame)
             return
         if isinstance(node.arg, nodes.Slice):
+            literal = isinstance(node.node, nodes.Const) and not isinstance(
+                node.node.value, (str, tuple, list)
+            )
+            # identity() keeps Python from warning about subscripting a number literal.
+            self.write("identity(" if literal else "")
             self.visit(node.node, frame)
-            self.write("[")
+            self.write(")[" if literal else "[")
             self.visit(node.arg, frame)
             self.write("]")
         else:
