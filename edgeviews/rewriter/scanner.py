@@ -256,9 +256,11 @@ class Scanner:
         if end is None and len(tail) > 256:
             partial = TAG_PARTIAL.match(low, start)
             if partial is not None:
+                # Inside a quoted value, nothing matters before its closing quote; anywhere
+                # else in a tag (a long name or unquoted value), before a `>`.
                 opened = OPEN_QUOTED_VALUE.match(low, partial.end())
-                if opened is not None:
-                    end, overlap = _QUOTES[opened.group(1)], 0
+                end = GT if opened is None else _QUOTES[opened.group(1)]
+                overlap = 0
         if end is None:
             self._buf = tail
             return

@@ -158,6 +158,9 @@ def _time_rewrite(document_chunks: list[bytes]) -> float:
     "opening, closing",
     [
         (b'<body><a title="', b'">x</a></body>'),  # attribute value
+        (b"<body><a title=", b">x</a></body>"),  # unquoted attribute value
+        (b"<body><a", b">x</a></body>"),  # tag name
+        (b"<body><a ", b"=1>x</a></body>"),  # attribute name
         (b"<body><!--", b"--></body>"),  # comment
         (b"<body><script>", b"</script></body>"),  # script
         (b"<!DOCTYPE html ", b"><body></body>"),  # doctype
