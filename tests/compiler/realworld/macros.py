@@ -167,3 +167,20 @@ CASES += [
          "{% for i in xs %}{{ row(i, loop) }}{% endfor %}",
          ({"xs": [1, 2, 3]},), options={"autoescape": True}),
 ]
+
+CASES += [
+    Case("call-block-in-autoescape-false",
+         "{% macro card(title) %}<div class=\"card\"><h3>{{ title }}</h3>{{ caller() }}</div>"
+         "{% endmacro %}{% autoescape false %}{% call card(page.title) %}{{ page.html_body }}"
+         "{% endcall %}{% endautoescape %}",
+         ({"page": {"title": "Intro & more", "html_body": "<p>Trusted <b>HTML</b></p>"}},),
+         options={"autoescape": True}),
+    Case("call-block-in-autoescape-true",
+         "{% macro card(title) %}<div class=\"card\"><h3>{{ title }}</h3>{{ caller() }}</div>"
+         "{% endmacro %}{% autoescape true %}{% call card(page.title) %}{{ page.html_body }}"
+         "{% endcall %}{% endautoescape %}",
+         ({"page": {"title": "Intro & more", "html_body": "<p>Untrusted <b>HTML</b></p>"}},)),
+    Case("dynamic-autoescape-concat",
+         "{% autoescape flag %}{{ a ~ b }}|{{ a }}{% endautoescape %}",
+         ({"flag": True, "a": "<a>", "b": Markup("<b>")},)),
+]
