@@ -400,10 +400,12 @@ def assert_same_many(
     *,
     templates: Mapping[str, str] | None = None,
     globals: Mapping[str, Any] | None = None,
+    built: bool = True,
     **options: Any,
 ) -> list[Outcome]:
-    """As assert_same_built over several contexts, compiling the template once per engine."""
-    return _assert_same(source, contexts, templates, globals, options, shared_runtime=True)
+    """As assert_same_built (or assert_same, `built=False`) over several contexts, compiling
+    the template once per engine."""
+    return _assert_same(source, contexts, templates, globals, options, shared_runtime=built)
 
 
 def _assert_same(

@@ -115,6 +115,7 @@ def test_filters_with_random_arguments(
         " and r is not sequence else r }}",
         [{"v": value} for value in VALUES],
         autoescape=autoescape,
+        built=False,  # self-contained: each filter must bring exactly the helpers it needs
     )
 
 

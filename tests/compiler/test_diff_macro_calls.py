@@ -71,7 +71,7 @@ def macro_programs(draw: st.DrawFn) -> str:
     return definition + "[{{ m(" + arguments + ") }}]"
 
 
-@settings(PROFILE, max_examples=PROFILE.max_examples * 2)
+@settings(PROFILE)
 @given(source=macro_programs(), autoescape=st.booleans())
 def test_macro_calls_like_jinja(
     assert_same_built: AssertSame, source: str, autoescape: bool

@@ -98,9 +98,10 @@ SOURCES = [
 
 @pytest.mark.parametrize("undefined", ["default", "strict", "chainable"])
 @pytest.mark.parametrize("source", SOURCES)
-def test_undefined_behaviour(
-    assert_same_built: AssertSame, autoescape: bool, undefined: str, source: str
-) -> None:
+def test_undefined_behaviour(assert_same_built: AssertSame, undefined: str, source: str) -> None:
+    # Undefined semantics do not depend on escaping, so the grid alternates autoescape by
+    # case instead of doubling (the cases that print markup run both ways elsewhere).
+    autoescape = (len(source) + len(undefined)) % 2 == 0
     assert_same_built(source, CONTEXT, autoescape=autoescape, undefined=undefined)
 
 
