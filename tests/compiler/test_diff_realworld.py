@@ -35,6 +35,8 @@ KNOWN: dict[str, str] = {
     "macro-param-named-loop": "R3: a macro parameter named loop is read as a LoopContext",
     "call-block-in-autoescape-false": "R4: caller() in an autoescape-false block is not a str",
     "dynamic-autoescape-concat": "R5: ~ in a variable autoescape block uses markup_join",
+    "nested-macros-in-autoescape-false": "R6: macros in an autoescape block use compile-time mode",
+    "macro-filters-in-autoescape-true": "R6: macros in an autoescape block use compile-time mode",
 }
 
 

@@ -184,3 +184,20 @@ CASES += [
          "{% autoescape flag %}{{ a ~ b }}|{{ a }}{% endautoescape %}",
          ({"flag": True, "a": "<a>", "b": Markup("<b>")},)),
 ]
+
+CASES += [
+    Case("nested-macros-in-autoescape-false",
+         "{% macro nav_link(href, text) %}<a{{ {'href': href}|xmlattr }}>{{ text }}</a>{% endmacro %}"
+         "{% macro nav(items) %}<nav>{% for i in items %}{{ nav_link(i.href, i.text) }}{% endfor %}"
+         "</nav>{% endmacro %}{% autoescape false %}{{ nav(items) }}{{ banner }}{% endautoescape %}",
+         ({"items": [{"href": "/a?x=1&y=2", "text": "A & B"}], "banner": "<b>Sale!</b>"},),
+         options={"autoescape": True}),
+    Case("macro-filters-in-autoescape-true",
+         "{% macro tags(xs) %}{{ xs|join(', ') }}{% endmacro %}"
+         "{% autoescape true %}{{ tags(xs) }}{% endautoescape %}|{{ tags(xs) }}",
+         ({"xs": ["<a>", Markup("<b>")]},)),
+    Case("macro-plain-call-in-autoescape-false",
+         "{% macro badge(t) %}<span class=\"badge\">{{ t }}</span>{% endmacro %}"
+         "{% autoescape false %}{{ badge(label) }}{{ raw }}{% endautoescape %}{{ badge(label) }}",
+         ({"label": "<new>", "raw": "<hr>"},), options={"autoescape": True}),
+]
