@@ -459,6 +459,28 @@ context_values: st.SearchStrategy[Any] = st.recursive(
 )
 
 
+literal_values: st.SearchStrategy[Any] = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-(10**20), max_value=10**20),
+        st.floats(allow_nan=False, allow_infinity=False, width=32),
+        st.text(alphabet="ab <>&\"'\n", max_size=8),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.lists(inner, max_size=3).map(tuple),
+        st.dictionaries(st.sampled_from(["a", "b", "items", "k", "name"]), inner, max_size=3),
+    ),
+    max_leaves=5,
+)
+
+
+def baked_globals() -> st.SearchStrategy[dict[str, Any]]:
+    """Random `globals` for compile_source: literal values only, as the contract allows."""
+    return st.dictionaries(st.sampled_from(NAMES), literal_values, max_size=3)
+
+
 def contexts() -> st.SearchStrategy[dict[str, Any]]:
     """Random contexts over NAMES (some names left out, so undefined paths run too)."""
     return st.dictionaries(st.sampled_from(NAMES), context_values, max_size=len(NAMES))

@@ -18,6 +18,7 @@ from tests.compiler.templategen import (
     LIBRARY,
     NAMES,
     OPTIONS,
+    baked_globals,
     contexts,
     expressions,
     templates,
@@ -28,7 +29,13 @@ PROFILE = settings.get_profile("edgeviews-compiler")
 
 
 @settings(PROFILE)
-@given(source=templates(), context=contexts(), options=OPTIONS, built=st.booleans())
+@given(
+    source=templates(),
+    context=contexts(),
+    options=OPTIONS,
+    built=st.booleans(),
+    globals=st.one_of(st.none(), baked_globals()),
+)
 def test_generated_templates_render_like_jinja(
     assert_same: AssertSame,
     assert_same_built: AssertSame,
@@ -36,9 +43,13 @@ def test_generated_templates_render_like_jinja(
     context: dict[str, Any],
     options: dict[str, Any],
     built: bool,
+    globals: dict[str, Any] | None,
 ) -> None:
-    """Self-contained modules and the build layout (shared `_runtime`), drawn at random."""
-    (assert_same_built if built else assert_same)(source, context, templates=LIBRARY, **options)
+    """Self-contained modules and the build layout (shared `_runtime`), drawn at random,
+    sometimes with baked globals under the context's names."""
+    (assert_same_built if built else assert_same)(
+        source, context, templates=LIBRARY, globals=globals, **options
+    )
 
 
 @settings(PROFILE)
