@@ -11,6 +11,8 @@ import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+import httpx2
+
 from edgeviews.proxy.asgi import Receive
 
 
@@ -25,18 +27,29 @@ class BodyState:
     done: bool = False
 
 
-async def request_body(receive: Receive, state: BodyState) -> AsyncIterator[bytes]:
-    """The request body as the client sends it, chunk by chunk (never held whole)."""
-    while not state.done:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            state.done = True
-            raise ClientGone()
-        body: bytes = message.get("body", b"")
-        if not message.get("more_body", False):
-            state.done = True
-        if body:
-            yield body
+class RequestBody(httpx2.AsyncByteStream):
+    """The request body as the client sends it, chunk by chunk (never held whole).
+
+    Handed to httpx2's Request as `stream=`, so httpx2 adds no framing headers of its own:
+    the client's Content-Length is forwarded, and without one the transport sends chunked.
+    """
+
+    def __init__(self, receive: Receive, state: BodyState) -> None:
+        self._receive = receive
+        self._state = state
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        state = self._state
+        while not state.done:
+            message = await self._receive()
+            if message["type"] == "http.disconnect":
+                state.done = True
+                raise ClientGone()
+            body: bytes = message.get("body", b"")
+            if not message.get("more_body", False):
+                state.done = True
+            if body:
+                yield body
 
 
 class DisconnectWatch:

@@ -115,7 +115,14 @@ class _Joined:
 
 
 class Encoder(Protocol):
-    def encode(self, data: bytes) -> bytes: ...
+    def encode(self, data: bytes) -> bytes:
+        """`data` encoded and flushed, so the client can decode all of it now."""
+        ...
+
+    def last(self, data: bytes) -> bytes:
+        """`data` encoded and the stream ended (no flush in between)."""
+        ...
+
     def finish(self) -> bytes: ...
 
 
@@ -244,6 +251,9 @@ class _ZlibEncoder:
     def encode(self, data: bytes) -> bytes:
         return self._inner.compress(data) + self._inner.flush(zlib.Z_SYNC_FLUSH)
 
+    def last(self, data: bytes) -> bytes:
+        return self._inner.compress(data) + self._inner.flush(zlib.Z_FINISH)
+
     def finish(self) -> bytes:
         return self._inner.flush(zlib.Z_FINISH)
 
@@ -256,6 +266,9 @@ class _BrotliEncoder:
     def encode(self, data: bytes) -> bytes:
         return bytes(self._inner.process(data)) + bytes(self._inner.flush())
 
+    def last(self, data: bytes) -> bytes:
+        return bytes(self._inner.process(data)) + bytes(self._inner.finish())
+
     def finish(self) -> bytes:
         return bytes(self._inner.finish())
 
@@ -266,6 +279,9 @@ class _ZstdEncoder:
 
     def encode(self, data: bytes) -> bytes:
         return self._inner.compress(data) + self._inner.flush(zstandard.COMPRESSOBJ_FLUSH_BLOCK)
+
+    def last(self, data: bytes) -> bytes:
+        return self._inner.compress(data) + self._inner.flush(zstandard.COMPRESSOBJ_FLUSH_FINISH)
 
     def finish(self) -> bytes:
         return self._inner.flush(zstandard.COMPRESSOBJ_FLUSH_FINISH)

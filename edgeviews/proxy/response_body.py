@@ -8,6 +8,7 @@ a time, so the first bytes leave while the upstream still sends the rest.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import zlib
 from collections.abc import AsyncIterator, Iterator
@@ -22,6 +23,7 @@ from edgeviews.proxy.asgi import Scope, Send
 from edgeviews.proxy.client_connection import DisconnectWatch
 from edgeviews.proxy.content_coding import (
     DECODABLE,
+    Decoder,
     UnsupportedEncoding,
     choose_encoding,
     content_codings,
@@ -39,20 +41,172 @@ NON_ASCII_BOMS: Final = (b"\xfe\xff", b"\xff\xfe")
 DECODE_ERRORS: Final = (zlib.error, brotli.error, zstandard.ZstdError)
 
 
+def declared_length(upstream_headers: list[tuple[bytes, bytes]]) -> int | None:
+    """The body length the upstream announced (Content-Length without Transfer-Encoding), if any.
+
+    Knowing it lets the last body message carry the last bytes: each ASGI message is a write
+    to the client's socket (about 25 us), and an empty closing message would be one more.
+    """
+    length: int | None = None
+    for name, value in upstream_headers:
+        if name == b"transfer-encoding":
+            return None
+        if name == b"content-length":
+            if length is not None or not value.strip().isdigit():
+                return None  # repeated or odd: let the end of the stream tell
+            length = int(value)
+    return length
+
+
+def raw_chunks(response: httpx2.Response) -> AsyncIterator[bytes]:
+    """The body as the transport yields it, without httpx2's `aiter_raw` layer (its chunker
+    and context manager run per chunk for nothing here); `forward` closes the response."""
+    stream = response.stream
+    if not isinstance(stream, httpx2.AsyncByteStream):
+        raise TypeError("the upstream transport returned a synchronous body stream")
+    return stream.__aiter__()
+
+
 async def send_passthrough(
     send: Send,
     response: httpx2.Response,
     headers: list[tuple[bytes, bytes]],
     head: bool,
     disconnect: DisconnectWatch,
+    upstream_headers: list[tuple[bytes, bytes]],
 ) -> None:
     await send({"type": "http.response.start", "status": response.status_code, "headers": headers})
     if not head:
-        async for chunk in response.aiter_raw():
-            if chunk:
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await _send_chunks(
+            send, raw_chunks(response), declared_length(upstream_headers), disconnect
+        )
+        return
     disconnect.finished()
     await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+async def _send_chunks(
+    send: Send,
+    chunks: AsyncIterator[bytes],
+    remaining: int | None,
+    disconnect: DisconnectWatch,
+    first: bytes = b"",
+) -> None:
+    """Copy body chunks to the client; the one that completes a declared length ends it."""
+    if first:
+        if remaining is not None:
+            remaining = remaining - len(first) if len(first) <= remaining else None
+        if remaining == 0:
+            disconnect.finished()
+            await send({"type": "http.response.body", "body": first, "more_body": False})
+            return
+        await send({"type": "http.response.body", "body": first, "more_body": True})
+    async for chunk in chunks:
+        if not chunk:
+            continue
+        if remaining is not None:
+            remaining = remaining - len(chunk) if len(chunk) <= remaining else None
+            if remaining == 0:
+                disconnect.finished()
+                await send({"type": "http.response.body", "body": chunk, "more_body": False})
+                # The transport has nothing more to give (it stops at the declared length);
+                # run the iterator to its end so it finishes cleanly rather than being dropped.
+                async for _ in chunks:
+                    pass
+                return
+        await send({"type": "http.response.body", "body": chunk, "more_body": True})
+    disconnect.finished()
+    await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+class _UpstreamBody:
+    """The upstream body of a page we rewrite, decoded piece by piece.
+
+    `complete` turns true just before the last piece is handed out, when that is known without
+    waiting for the network (the declared length is reached, or the stream has ended): what the
+    rewriter still produces then goes out in the one closing body message.
+    """
+
+    def __init__(
+        self, chunks: AsyncIterator[bytes], decoder: Decoder | None, length: int | None
+    ) -> None:
+        self.chunks = chunks
+        self.complete = length == 0
+        self.first_raw = b""
+        self._decoder = decoder
+        self._remaining = length
+        self._first = b""
+        self._pending: Iterator[bytes] = iter(())
+        self._pending_last = False
+
+    def _take(self, chunk: bytes) -> tuple[Iterator[bytes], bool]:
+        """The decoded pieces of one raw chunk, and whether it completes the declared length."""
+        last = False
+        if self._remaining is not None:
+            if len(chunk) <= self._remaining:
+                self._remaining -= len(chunk)
+                last = self._remaining == 0
+            else:
+                self._remaining = None
+        pieces = self._decoder.pieces(chunk) if self._decoder is not None else iter((chunk,))
+        return pieces, last
+
+    async def peek(self) -> bytes:
+        """The first decoded bytes (two at least, to see a byte-order mark, unless the body is
+        shorter). Raises one of DECODE_ERRORS if its start cannot be decoded; `first_raw` then
+        holds the raw bytes read so far."""
+        seen = 0
+        first_pieces: list[bytes] = []
+        async for chunk in self.chunks:
+            self.first_raw += chunk
+            self._pending, self._pending_last = self._take(chunk)
+            for piece in self._pending:  # stop early; the rest of this chunk's pieces stay pending
+                first_pieces.append(piece)
+                seen += len(piece)
+                if seen >= 2:
+                    break
+            if seen >= 2 or self._pending_last or len(self.first_raw) >= 65536:
+                break
+        self._first = b"".join(first_pieces)
+        return self._first
+
+    def _through(self, pieces: Iterator[bytes], last: bool) -> Iterator[bytes]:
+        """`pieces`, and the decoder's tail when they end the body (then `complete` is set
+        before the final piece: holding one piece back here waits for the CPU, not the network)."""
+        if not last:
+            yield from pieces
+            return
+        if self._decoder is not None:
+            pieces = itertools.chain(pieces, (self._decoder.finish(),))
+        held = b""
+        for piece in pieces:
+            if held:
+                yield held
+            held = piece
+        self.complete = True
+        if held:
+            yield held
+
+    async def pieces(self) -> AsyncIterator[bytes]:
+        """The decoded body from its first byte (after `peek`)."""
+        head = itertools.chain((self._first,) if self._first else (), self._pending)
+        for piece in self._through(head, self._pending_last):
+            yield piece
+        if self._pending_last:
+            return
+        async for chunk in self.chunks:
+            pieces, last = self._take(chunk)
+            for piece in self._through(pieces, last):
+                yield piece
+            if last:
+                async for _ in self.chunks:  # nothing is left; let the stream finish cleanly
+                    pass
+                return
+        self.complete = True
+        if self._decoder is not None:
+            tail = self._decoder.finish()
+            if tail:
+                yield tail
 
 
 async def send_rewritten(
@@ -68,7 +222,6 @@ async def send_rewritten(
     disconnect: DisconnectWatch,
 ) -> None:
     codings = content_codings([v for k, v in upstream_headers if k == b"content-encoding"])
-    raw_chunks = response.aiter_raw()
     try:
         decoder = decoder_for(codings)
     except UnsupportedEncoding:
@@ -79,37 +232,22 @@ async def send_rewritten(
             ",".join(codings),
         )
         exchange.outcome = "undecodable"
-        await send_passthrough(send, response, headers, False, disconnect)
+        await send_passthrough(send, response, headers, False, disconnect, upstream_headers)
         return
+    length = declared_length(upstream_headers)
+    body = _UpstreamBody(raw_chunks(response), decoder, length)
     # Look at the first bytes before committing to a rewrite: a UTF-16 page (BOM) goes through
     # untouched, and so does a body we cannot decode from its very start.
-    first_raw = b""
-    first_pieces: list[bytes] = []
-    seen = 0
-    pending: Iterator[bytes] = iter(())
-    async for chunk in raw_chunks:
-        first_raw += chunk
-        pending = decoder.pieces(chunk) if decoder is not None else iter((chunk,))
-        try:
-            for piece in pending:  # stop early; the rest of this chunk's pieces stay pending
-                first_pieces.append(piece)
-                seen += len(piece)
-                if seen >= 2:
-                    break
-        except DECODE_ERRORS:
-            exchange.outcome = "undecodable"
-            await send_raw_remainder(
-                send, response.status_code, headers, first_raw, raw_chunks, disconnect
-            )
-            return
-        if seen >= 2 or len(first_raw) >= 65536:  # enough to see a byte-order mark
-            break
-    first = b"".join(first_pieces)
-    if first.startswith(NON_ASCII_BOMS):
-        exchange.outcome = "utf-16-untouched"
-        await send_raw_remainder(
-            send, response.status_code, headers, first_raw, raw_chunks, disconnect
+    try:
+        untouched = "utf-16-untouched" if (await body.peek()).startswith(NON_ASCII_BOMS) else None
+    except DECODE_ERRORS:
+        untouched = "undecodable"
+    if untouched is not None:
+        exchange.outcome = untouched
+        await send(
+            {"type": "http.response.start", "status": response.status_code, "headers": headers}
         )
+        await _send_chunks(send, body.chunks, length, disconnect, first=body.first_raw)
         return
 
     request_accept = [v for k, v in scope["headers"] if k == b"accept-encoding"]
@@ -128,37 +266,28 @@ async def send_rewritten(
     out_headers = rewritten_page_headers(
         headers, coding=coding, snippets_tag=plan.tag, scripts=csp_sources, nonce=record.nonce
     )
-    exchange.mode = f"rewrite{'+' + coding if coding else ''}"
+    exchange.mode = f"rewrite+{coding}" if coding else "rewrite"
     rewriter = plan.rewriter
     assert rewriter is not None
     current_record.set(record)
 
-    async def decoded() -> AsyncIterator[bytes]:
-        if first:
-            yield first
-        for piece in pending:
-            yield piece
-        async for chunk in raw_chunks:
-            if decoder is None:
-                yield chunk
-                continue
-            for piece in decoder.pieces(chunk):
-                yield piece
-        if decoder is not None:
-            tail = decoder.finish()
-            if tail:
-                yield tail
-
     await send(
         {"type": "http.response.start", "status": response.status_code, "headers": out_headers}
     )
-    async for piece in rewriter.atransform(decoded()):
+    # Output is sent as it comes while the upstream is still sending; once its body is complete
+    # the rest (the last piece's output, the rewriter's end) is joined into the closing message.
+    held: list[bytes] = []
+    async for piece in rewriter.atransform(body.pieces()):
+        if body.complete:
+            held.append(piece)
+            continue
         data = encoder.encode(piece) if encoder is not None else piece
         if data:
             await send({"type": "http.response.body", "body": data, "more_body": True})
-    tail = encoder.finish() if encoder is not None else b""
+    rest = b"".join(held)
+    data = encoder.last(rest) if encoder is not None else rest
     disconnect.finished()
-    await send({"type": "http.response.body", "body": tail, "more_body": False})
+    await send({"type": "http.response.body", "body": data, "more_body": False})
 
 
 def head_of_rewritten_page(
@@ -177,21 +306,3 @@ def head_of_rewritten_page(
     return rewritten_page_headers(
         headers, coding=coding, snippets_tag=plan.tag, scripts=csp_sources
     )
-
-
-async def send_raw_remainder(
-    send: Send,
-    status: int,
-    headers: list[tuple[bytes, bytes]],
-    first_raw: bytes,
-    raw_chunks: AsyncIterator[bytes],
-    disconnect: DisconnectWatch,
-) -> None:
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    if first_raw:
-        await send({"type": "http.response.body", "body": first_raw, "more_body": True})
-    async for chunk in raw_chunks:
-        if chunk:
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
-    disconnect.finished()
-    await send({"type": "http.response.body", "body": b"", "more_body": False})

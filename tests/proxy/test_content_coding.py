@@ -72,6 +72,19 @@ def test_encoders_flush_each_chunk_and_round_trip(coding: str) -> None:
     assert decoder.decode(rest) + decoder.finish() == DATA[1000:]
 
 
+@pytest.mark.parametrize("coding", sorted(ENCODED))
+def test_last_encodes_and_ends_the_stream_at_once(coding: str) -> None:
+    encoder = encoder_for(coding)
+    decoder = decoder_for([coding])
+    assert encoder is not None and decoder is not None
+    body = encoder.encode(DATA[:1000]) + encoder.last(DATA[1000:])
+    assert decoder.decode(body) + decoder.finish() == DATA
+    # One call instead of a flush plus an end: never larger than encode() + finish().
+    other = encoder_for(coding)
+    assert other is not None
+    assert len(body) <= len(other.encode(DATA[:1000]) + other.encode(DATA[1000:]) + other.finish())
+
+
 def test_upstream_accept_encoding_is_what_both_sides_handle() -> None:
     assert upstream_accept_encoding([]) == b"identity"
     assert upstream_accept_encoding([b"gzip, deflate, br, zstd"]) == b"zstd, br, gzip, deflate"
