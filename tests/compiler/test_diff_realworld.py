@@ -37,6 +37,7 @@ KNOWN: dict[str, str] = {
     "dynamic-autoescape-concat": "R5: ~ in a variable autoescape block uses markup_join",
     "nested-macros-in-autoescape-false": "R6: macros in an autoescape block use compile-time mode",
     "macro-filters-in-autoescape-true": "R6: macros in an autoescape block use compile-time mode",
+    "super-in-autoescape-false-layout": "R7: super() in an autoescape block uses compile-time mode",
 }
 
 

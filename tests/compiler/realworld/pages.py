@@ -252,3 +252,19 @@ CASES += [
          ({"posts": ["A", "B"]},),
          templates={"_post.html": "{{ post }}:{{ loop is defined }};"}),
 ]
+
+CASES += [
+    Case("super-in-autoescape-false-layout",
+         "{% extends 'base.html' %}{% block analytics %}{{ super() }}<script src=\"/extra.js\"></script>"
+         "{% endblock %}",
+         ({"tracking_snippet": "<script>track(\"x\")</script>"},),
+         templates={"base.html": "<body>{% autoescape false %}{% block analytics %}{{ tracking_snippet }}"
+                    "{% endblock %}{% endautoescape %}</body>"},
+         options={"autoescape": True}),
+    Case("block-in-autoescape-false-layout",
+         "{% extends 'base.html' %}{% block analytics %}<script>{{ code }}</script>{% endblock %}",
+         ({"code": "track('<x>')"},),
+         templates={"base.html": "<body>{% autoescape false %}{% block analytics %}{% endblock %}"
+                    "{{ code }}{% endautoescape %}</body>"},
+         options={"autoescape": True}),
+]
