@@ -624,6 +624,8 @@ class CodeGenerator(NodeVisitor):
         saved_light: str | None = None
         if extended_loop:
             loop_ref = loop_frame.symbols.declare_parameter("loop")
+            # Mark the parameter as the for's own (a macro argument named loop is not).
+            loop_frame.symbols.loads[loop_ref] = FOR_LOOP_PARAMETER
             saved_light = self.light_loops.pop(loop_ref, None)
             if light_loop_eligible(node):
                 # Only loop.index/index0/first/cycle(...) are used: enumerate() is enough.
@@ -1149,11 +1151,12 @@ class CodeGenerator(NodeVisitor):
         return self.light_loops.get(ref) if ref is not None else None
 
     def is_loop_parameter(self, frame: Frame) -> bool:
+        """Whether ``loop`` here is the LoopContext of an enclosing for (not a macro argument)."""
         ref = frame.symbols.find_ref("loop")
         if ref is None:
             return False
         load = frame.symbols.find_load(ref)
-        return load is not None and load[0] == VAR_LOAD_PARAMETER
+        return load is not None and load == FOR_LOOP_PARAMETER
 
     def visit_Getitem(self, node: nodes.Getitem, frame: Frame) -> None:
         new = self.optimized(node, frame)
@@ -1401,10 +1404,17 @@ def yields_directly(body: list[nodes.Node]) -> bool:
 LIGHT_LOOP_ATTRIBUTES = frozenset(("index", "index0", "first", "cycle"))
 
 
+FOR_LOOP_PARAMETER = (VAR_LOAD_PARAMETER, "for")
+
+
 def light_loop_eligible(node: nodes.For) -> bool:
     """Whether every use of ``loop`` in the body is index/index0/first or cycle(a, b, ...)."""
     if node.recursive or any(block.scoped for block in node.find_all(nodes.Block)):
         return False
+    # Included templates and imports with context receive the body's locals, loop among them.
+    for other in node.find_all((nodes.Include, nodes.Import, nodes.FromImport)):
+        if getattr(other, "with_context", False):
+            return False
 
     def uses_ok(
         current: nodes.Node, parent: nodes.Node | None, grandparent: nodes.Node | None
