@@ -30,9 +30,6 @@ ALL: list[Case] = [
 
 # Open findings: case id -> the findings entry it reproduces.
 KNOWN: dict[str, str] = {
-    "include-in-cycled-loop": "R2: include in a light (enumerate) loop does not see loop",
-    "import-with-context-in-indexed-loop": "R2: import with context in a light loop lacks loop",
-    "macro-param-named-loop": "R3: a macro parameter named loop is read as a LoopContext",
     "call-block-in-autoescape-false": "R4: caller() in an autoescape-false block is not a str",
     "dynamic-autoescape-concat": "R5: ~ in a variable autoescape block uses markup_join",
     "nested-macros-in-autoescape-false": "R6: macros in an autoescape block use compile-time mode",
