@@ -156,7 +156,7 @@ def compile_source(
         line_maps.append((len(parts) - 1, template_name, generator.line_map))
         blocks = ", ".join(f"{block!r}: t{index}_block_{block}" for block in generator.blocks)
         records.append(
-            f"T{index} = CompiledTemplate({template_name!r}, t{index}_root, {{{blocks}}})"
+            f"T{index} = CompiledTemplate({template_name!r}, t{index}_root, {{{blocks}}}, {generator.jinja_name!r})"
         )
     main_tree = trees[name]
     has_blocks = (

@@ -306,7 +306,7 @@ class CodeGenerator(NodeVisitor):
             ref = frame.symbols.declare_parameter("self")
             self.writeline(
                 f"{ref} = TemplateReference(ctx, blocks, {eval_ctx.autoescape!r},"
-                f" {self.undefined_class()}, {self.jinja_name!r})"
+                f" {self.undefined_class()}, blocks.get(CONTEXT_NAME, {self.jinja_name!r}))"
             )
         frame.symbols.analyze_node(node)
         frame.toplevel = frame.rootlevel = True
@@ -338,7 +338,7 @@ class CodeGenerator(NodeVisitor):
                 ref = block_frame.symbols.declare_parameter("self")
                 self.writeline(
                     f"{ref} = TemplateReference(ctx, blocks, {eval_ctx.autoescape!r},"
-                    f" {self.undefined_class()}, {self.jinja_name!r})"
+                    f" {self.undefined_class()}, blocks.get(CONTEXT_NAME, {self.jinja_name!r}))"
                 )
             if "super" in undeclared:
                 ref = block_frame.symbols.declare_parameter("super")

@@ -20,23 +20,36 @@ from edgeviews.compiler.runtime import (
     missing,
 )
 
+CONTEXT_NAME = " context name"
+
 
 class CompiledTemplate:
     """One template of a compiled module: its name, root function and block functions."""
 
-    __slots__ = ("blocks", "module", "name", "root")
+    __slots__ = ("blocks", "jinja_name", "module", "name", "root")
 
     def __init__(
-        self, name: str, root: Callable[..., None], blocks: dict[str, Callable[..., None]]
+        self,
+        name: str,
+        root: Callable[..., None],
+        blocks: dict[str, Callable[..., None]],
+        jinja_name: str | None = None,
     ) -> None:
+        self.jinja_name = jinja_name
         self.name = name
         self.root = root
         self.blocks = blocks
         self.module: TemplateModule | None = None
 
-    def new_blocks(self) -> dict[str, list[Callable[..., None]]]:
-        """A fresh block chain for rendering this template (extends appends to it)."""
-        return {name: [block] for name, block in self.blocks.items()}
+    def new_blocks(self) -> dict[str, Any]:
+        """A fresh block chain for a new context of this template (extends appends to it).
+
+        It also carries the context's template name under a key no block can have: ``self``
+        in a parent template names the child whose context it renders in, as in jinja2.
+        """
+        rv: dict[str, Any] = {name: [block] for name, block in self.blocks.items()}
+        rv[CONTEXT_NAME] = self.jinja_name
+        return rv
 
 
 def get_template(templates: dict[Any, CompiledTemplate], name: Any) -> CompiledTemplate:
