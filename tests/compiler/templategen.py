@@ -211,6 +211,16 @@ SAFE_TESTS = [
     "test",
 ]
 RISKY_TESTS = ["odd", "even", "divisibleby 3", "lower", "upper", "gt 1", "lessthan 'b'"]
+RISKY_METHODS = [
+    "upper()",
+    "items()|list",
+    "get('a')",
+    "split()",
+    "startswith('a')",
+    "keys()|list",
+    "__html__()",
+    "count('a')",
+]
 SAFE_BINARY = ["~", "==", "!=", "and", "or"]
 RISKY_BINARY = ["+", "-", "*", "/", "//", "%", "**", "<", ">=", "in", "not in"]
 LOOKUPS = ["a", "b", "items", "upper", "0", "1", "name", "k"]
@@ -245,6 +255,8 @@ def expressions(variables: list[str]) -> st.SearchStrategy[str]:
             inner.map(lambda e: f"(-{e})"),
             st.tuples(inner, st.sampled_from(RISKY_FILTERS)).map(lambda t: f"({t[0]})|{t[1]}"),
             st.tuples(inner, st.sampled_from(RISKY_TESTS)).map(lambda t: f"({t[0]} is {t[1]})"),
+            st.tuples(inner, st.sampled_from(RISKY_METHODS)).map(lambda t: f"({t[0]}).{t[1]}"),
+            st.tuples(inner, inner).map(lambda t: f"('%s|%s' % ({t[0]}, {t[1]}))"),
         ]
         return st.one_of(*safe, *safe, *safe, *risky)
 
@@ -388,6 +400,79 @@ def blocks(
             lambda t: tag(f"autoescape {str(t[0]).lower()}") + t[1] + tag("endautoescape")
         ),
     ]
+    compound += [
+        # Recursive loops over a fixed tree, with loop.* and the recursion inside.
+        st.tuples(loop_body, st.booleans()).map(
+            lambda t: (
+                tag("for i in TREE recursive")
+                + "<{{ i.name }}:"
+                + t[0]
+                + ("{% if i.kids %}[{{ loop(i.kids) }}]{% endif %}" if t[1] else "")
+                + ">"
+                + tag("endfor")
+            )
+        ),
+        # Unpacking in for and set.
+        st.tuples(
+            loop_body, st.sampled_from(["[(1, 'a'), (2, '<b>')]", "d.items()", "[[x, a]]"])
+        ).map(lambda t: tag(f"for a, b in {t[1]}") + "{{ a }}={{ b }}" + t[0] + tag("endfor")),
+        st.tuples(exprs, exprs).map(
+            lambda t: tag(f"set a, b = ({t[0]}, {t[1]})") + "{{ a }}{{ b }}"
+        ),
+        # The outer loop kept under another name inside an inner loop.
+        st.tuples(loop_body).map(
+            lambda t: (
+                tag("for i in 'xy'")
+                + tag("set outer = loop")
+                + tag("for j in [1, 2]")
+                + "{{ outer.index }}.{{ loop.index }}"
+                + t[0]
+                + tag("endfor")
+                + tag("endfor")
+            )
+        ),
+        # Call blocks with arguments, inside loops, with a caller that loops.
+        st.tuples(macro_body, st.sampled_from(["", "(x)", "(x, y='<y>')"])).map(
+            lambda t: (
+                tag("macro each(xs)")
+                + "{% for x in xs %}{{ caller(x) }}{% endfor %}"
+                + tag("endmacro")
+                + tag(f"call{t[1] or '(x)'} each(['<1>', 2])")
+                + "[{{ x }}]"
+                + t[0]
+                + tag("endcall")
+            )
+        ),
+        # Includes and imports with context, inside loops.
+        st.tuples(loop_body).map(
+            lambda t: (
+                tag("for a in ['<i1>', 'i2']")
+                + "{% include 'part.html' %}"
+                + "{% import 'lib.html' as l2 with context %}{{ l2.wrap(a) }}"
+                + t[0]
+                + tag("endfor")
+            )
+        ),
+        # A macro defined in one autoescape mode and called in the other.
+        st.tuples(st.booleans(), macro_body).map(
+            lambda t: (
+                tag(f"autoescape {str(t[0]).lower()}")
+                + tag("macro esc(v)")
+                + "<{{ v }}>"
+                + t[1]
+                + tag("endmacro")
+                + tag("endautoescape")
+                + tag(f"autoescape {str(not t[0]).lower()}")
+                + "{{ esc(x) }}{{ esc('<&>') }}"
+                + tag("endautoescape")
+            )
+        ),
+        # Filter blocks with arguments.
+        st.tuples(
+            st.sampled_from(["truncate(9)", "replace('a', '<')", "indent(2, true)", "center(11)"]),
+            body,
+        ).map(lambda t: tag(f"filter {t[0]}") + t[1] + tag("endfilter")),
+    ]
     return st.lists(st.one_of(*leaves, *compound), max_size=4).map("".join)
 
 
@@ -404,7 +489,12 @@ LIBRARY = {
     ),
 }
 
-PRELUDE = "{% set ns = namespace(count=0, seen=[]) %}{% import 'lib.html' as lib %}"
+PRELUDE = (
+    "{% set ns = namespace(count=0, seen=[]) %}{% import 'lib.html' as lib %}"
+    "{% set TREE = [{'name': 'r<1>', 'kids': [{'name': 'c1', 'kids': []}, {'name': 'c2'}]},"
+    " {'name': 'r2', 'kids': [{'name': 'c3', 'kids': [{'name': 'g&'}]}]}] %}"
+    "{% set d = {'k': 'v<', 'a': 1} %}"
+)
 
 
 def templates(depth: int = 2) -> st.SearchStrategy[str]:
