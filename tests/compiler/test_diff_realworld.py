@@ -35,6 +35,7 @@ KNOWN: dict[str, str] = {
     "nested-macros-in-autoescape-false": "R6: macros in an autoescape block use compile-time mode",
     "macro-filters-in-autoescape-true": "R6: macros in an autoescape block use compile-time mode",
     "super-in-autoescape-false-layout": "R7: super() in an autoescape block uses compile-time mode",
+    "dynamic-autoescape-constants": "R8: constants in a variable autoescape block",
 }
 
 

@@ -201,3 +201,13 @@ CASES += [
          "{% autoescape false %}{{ badge(label) }}{{ raw }}{% endautoescape %}{{ badge(label) }}",
          ({"label": "<new>", "raw": "<hr>"},), options={"autoescape": True}),
 ]
+
+CASES += [
+    Case("dynamic-autoescape-constants",
+         "{% autoescape flag %}{{ '<b>' }}|{{ 'a' ~ '<b>' }}|{{ '<b>' if true }}|{{ s }}{% endautoescape %}",
+         ({"flag": True, "s": "<s>"},)),
+    Case("call-block-param-named-loop",
+         "{% macro c() %}{{ caller({'index': 7}) }}{% endmacro %}{% call(loop) c() %}{{ loop.index }}"
+         "{% endcall %}",
+         ({},)),
+]
