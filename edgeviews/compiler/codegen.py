@@ -362,7 +362,7 @@ class CodeGenerator(NodeVisitor):
         """
         if not all(isinstance(child, nodes.Output) for child in node.body):
             return False
-        if "self" in find_undeclared(node.body, ("self",)):
+        if "self" in find_undeclared(node.body, ("self",)) or self.unit.needs_autoescape_calls:
             return False
         eval_ctx = EvalContext(self.env, self.jinja_name)
         self.writeline("def render(*args, **kwargs):", extra=1)
@@ -909,7 +909,10 @@ class CodeGenerator(NodeVisitor):
         self.blockvisit(node.body, block_frame)
         self.newline(node)
         self.visit(node.target, frame)
-        self.write(" = Markup(" if frame.eval_ctx.autoescape else " = (")
+        if self.unit.needs_autoescape_calls:
+            self.write(f" = (Markup if {self.dynamic_autoescape()} else identity)(")
+        else:
+            self.write(" = Markup(" if frame.eval_ctx.autoescape else " = (")
         if node.filter is not None:
             self.visit_Filter(node.filter, block_frame)
         else:
@@ -941,33 +944,49 @@ class CodeGenerator(NodeVisitor):
                 values[keyword.key] = keyword.value.as_const(frame.eval_ctx)
             except nodes.Impossible:
                 dynamic = keyword
+        # jinja2 also sets the mode on the context's eval context at run time: macros called
+        # from inside the block (and their callers) see it. Ours keeps it in the block chain.
+        saved_state = self.temporary_identifier()
+        self.writeline(f"{saved_state} = {self.dynamic_autoescape()}", node)
         if dynamic is not None:
-            # The mode is known only at run time: compile the body for both modes.
-            self.writeline("if ", node)
+            value = self.temporary_identifier()
+            self.writeline(f"{value} = ")
             self.visit(dynamic.value, frame)
-            self.write(":")
+            self.writeline(f"blocks[AUTOESCAPE_STATE] = {value}")
+            # The mode is known only at run time: compile the body for both modes.
+            self.writeline(f"if {value}:")
             for mode in (True, False):
                 if not mode:
                     self.writeline("else:")
                 self.indent()
                 saved_ctx = frame.eval_ctx.save()
-                for key, value in values.items():
-                    setattr(frame.eval_ctx, key, value)
+                for key, const in values.items():
+                    setattr(frame.eval_ctx, key, const)
                 setattr(frame.eval_ctx, dynamic.key, mode)
+                frame.eval_ctx.volatile = True
                 self.blockvisit(node.body, frame)
                 frame.eval_ctx.revert(saved_ctx)
                 self.outdent()
-            return
-        saved_ctx = frame.eval_ctx.save()
-        for key, value in values.items():
-            setattr(frame.eval_ctx, key, value)
-        for child in node.body:
-            self.visit(child, frame)
-        frame.eval_ctx.revert(saved_ctx)
+        else:
+            if "autoescape" in values:
+                self.writeline(f"blocks[AUTOESCAPE_STATE] = {values['autoescape']!r}")
+            saved_ctx = frame.eval_ctx.save()
+            for key, const in values.items():
+                setattr(frame.eval_ctx, key, const)
+            for child in node.body:
+                self.visit(child, frame)
+            frame.eval_ctx.revert(saved_ctx)
+        self.writeline(f"blocks[AUTOESCAPE_STATE] = {saved_state}")
+
+    def dynamic_autoescape(self) -> str:
+        """The context's autoescape mode at run time (jinja2's ``context.eval_ctx.autoescape``)."""
+        return f"blocks.get(AUTOESCAPE_STATE, {bool(self.env.autoescape)!r})"
 
     # -- expressions
 
     def optimized(self, node: nodes.Expr, frame: Frame) -> nodes.Node | None:
+        if frame.eval_ctx.volatile:
+            return None  # jinja2 does not fold constants under a run-time autoescape mode
         new_node = self.optimizer.visit(node, frame.eval_ctx)
         if new_node != node:
             return new_node  # type: ignore[no-any-return]
@@ -1093,7 +1112,12 @@ class CodeGenerator(NodeVisitor):
         if new is not None:
             self.visit(new, frame)
             return
-        self.write("markup_join((" if frame.eval_ctx.autoescape else "str_join((")
+        if frame.eval_ctx.volatile:
+            # jinja2 picks markup_join only if the eval context is volatile at run time,
+            # which it never is: str_join.
+            self.write("str_join((")
+        else:
+            self.write("markup_join((" if frame.eval_ctx.autoescape else "str_join((")
         for arg in node.nodes:
             self.visit(arg, frame)
             self.write(", ")
@@ -1191,6 +1215,8 @@ class CodeGenerator(NodeVisitor):
             self.visit(node.step, frame)
 
     def env_ref(self, frame: Frame) -> str:
+        if self.unit.needs_autoescape_calls:
+            return f"(ENV_AE if {self.dynamic_autoescape()} else ENV)"
         return "ENV_AE" if frame.eval_ctx.autoescape else "ENV"
 
     @contextmanager
@@ -1355,9 +1381,7 @@ class CodeGenerator(NodeVisitor):
         # Every call goes through a checker, as jinja2's context.call: a StopIteration from
         # the callable becomes an undefined value.
         if self.unit.needs_autoescape_calls:
-            self.write(
-                f"call_autoescaped({frame.eval_ctx.autoescape!r}, {self.undefined_class()}, "
-            )
+            self.write(f"call_autoescaped({self.dynamic_autoescape()}, {self.undefined_class()}, ")
         else:
             self.write(f"call_checked({self.undefined_class()}, ")
         self.visit(node.node, frame)

@@ -21,6 +21,7 @@ from edgeviews.compiler.runtime import (
 )
 
 CONTEXT_NAME = " context name"
+AUTOESCAPE_STATE = " autoescape"
 
 
 class CompiledTemplate:
