@@ -88,32 +88,20 @@ def parse_attributes(tag: bytes, lower: bytes, start: int) -> list[ParsedAttribu
     """Attributes of a complete tag (`tag`, and `lower` its lower-cased copy) from `start`.
 
     `start` is just after the tag name. Every attribute is returned, duplicates included;
-    lookups take the first, as the tokenizer does.
+    lookups take the first, as the tokenizer does. Inside a complete tag the attributes
+    follow one another, separated by whitespace or `/`, so finditer finds exactly them.
     """
     result: list[ParsedAttribute] = []
-    end = len(tag) - 1  # the closing `>`
-    pos = start
-    while pos < end:
-        match = ATTRIBUTE.match(lower, pos, end)
-        if match is None or match.end() == pos:
-            break
-        name_start, name_end = match.span(1)
-        for group in (2, 3, 4):
-            value_start = match.start(group)
-            if value_start >= 0:
-                value = decode_attribute_value(tag[value_start : match.end(group)])
-                break
+    for match in ATTRIBUTE.finditer(tag, start, len(tag) - 1):
+        raw_name, double, single, unquoted = match.groups()
+        raw_value = double if double is not None else single if single is not None else unquoted
+        if raw_value:
+            text = raw_value.decode("utf-8", "surrogateescape")
+            value = decode_references(text, in_attribute=True) if "&" in text else text
         else:
             value = ""
-        result.append(
-            ParsedAttribute(
-                decode_name(lower[name_start:name_end]),
-                value,
-                tag[name_start : match.end()],
-                match.end(),
-            )
-        )
-        pos = match.end()
+        name = raw_name.lower().decode("utf-8", "surrogateescape")
+        result.append(ParsedAttribute(name, value, match.group(), match.end()))
     return result
 
 

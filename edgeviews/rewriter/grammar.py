@@ -32,7 +32,7 @@ OPEN_QUOTED_VALUE = re.compile(
 )
 # One attribute at a time, for the handles: name, and the value in one of three forms.
 ATTRIBUTE = re.compile(
-    rb"[\t\n\f\r /]*+([^\t\n\f\r />][^\t\n\f\r />=]*+)"
+    rb"([^\t\n\f\r />][^\t\n\f\r />=]*+)"
     rb"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+"
     rb"""(?:"([^"]*+)"|'([^']*+)'|(?!["'])([^\t\n\f\r >]*+))|(?![\t\n\f\r ]*+=))"""
 )

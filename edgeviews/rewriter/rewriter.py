@@ -311,7 +311,9 @@ class _Session(Scanner):
         if rules is None and not self._universal:
             return None
         candidates = (rules or []) + self._universal
-        if low.find(b"&", start, end) < 0:
+        if (len(candidates) > 1 or name not in self.start_filters) and low.find(
+            b"&", start, end
+        ) < 0:
             needles = self._needles
             candidates = [
                 rule
