@@ -66,17 +66,26 @@ NGINX_VARS = {
     "nginx_worker_connections": 1024,
     "nginx_multi_accept": True,
     "nginx_keepalive_timeout": "65",
-    "nginx_http_options": {"client_max_body_size": "64m", "server_tokens": "off",
-                           "gzip": "on", "types_hash_max_size": 2048},
+    "nginx_http_options": {
+        "client_max_body_size": "64m",
+        "server_tokens": "off",
+        "gzip": "on",
+        "types_hash_max_size": 2048,
+    },
     "nginx_upstreams": [
         {"name": "app", "strategy": "least_conn", "servers": ["10.0.0.1:8000", "10.0.0.2:8000"]},
         {"name": "static", "servers": ["127.0.0.1:9000"], "weight": 3},
     ],
     "nginx_vhosts": [
-        {"listen": "443 ssl http2", "server_name": "example.com www.example.com",
-         "locations": [{"path": "/", "body": "proxy_pass http://app;\nproxy_set_header Host $host;"},
-                       {"path": "~ \\.php$", "body": "include fastcgi_params;"}],
-         "extra_parameters": "ssl_certificate /etc/ssl/x.pem;\nssl_protocols TLSv1.2 TLSv1.3;\n"},
+        {
+            "listen": "443 ssl http2",
+            "server_name": "example.com www.example.com",
+            "locations": [
+                {"path": "/", "body": "proxy_pass http://app;\nproxy_set_header Host $host;"},
+                {"path": "~ \\.php$", "body": "include fastcgi_params;"},
+            ],
+            "extra_parameters": "ssl_certificate /etc/ssl/x.pem;\nssl_protocols TLSv1.2 TLSv1.3;\n",
+        },
         {"listen": "80", "server_name": "example.com", "return": "301 https://$host$request_uri"},
     ],
 }
@@ -142,8 +151,10 @@ services:
 COMPOSE_VARS = {
     "services": {
         "web": {"image": "nginx", "tag": "1.25", "ports": ["80:80", "443:443"]},
-        "db": {"image": "postgres", "environment": {"POSTGRES_PASSWORD": "s3cr\"et",
-                                                    "POSTGRES_DB": "app", "PGDATA": None}},
+        "db": {
+            "image": "postgres",
+            "environment": {"POSTGRES_PASSWORD": 's3cr"et', "POSTGRES_DB": "app", "PGDATA": None},
+        },
         "cache": {"image": "redis", "restart": "always", "ports": []},
     }
 }
@@ -158,8 +169,11 @@ HOSTS = """# /etc/hosts managed by salt
 
 HOSTS_VARS = {
     "groups": {"all": ["web2", "db1", "web1"]},
-    "hostvars": {"web1": {"ansible_host": "10.0.0.11", "aliases": ["www", "w1"]},
-                 "web2": {"ansible_host": "10.0.0.12"}, "db1": {}},
+    "hostvars": {
+        "web1": {"ansible_host": "10.0.0.11", "aliases": ["www", "w1"]},
+        "web2": {"ansible_host": "10.0.0.12"},
+        "db1": {},
+    },
 }
 
 SALT_STATE = """{%- set pkgs = salt_pillar.get('packages', {}) %}
@@ -190,10 +204,16 @@ user-{{ user.name }}:
 
 SALT_PILLAR = {
     "salt_pillar": {
-        "packages": {"nginx": {"version": "1.24.0", "require": ["openssl"]},
-                     "openssl": {"require": []}, "py": {"name": "python3", "require": None}},
-        "users": [{"name": "deploy", "groups": ["sudo", "www-data"]},
-                  {"name": "old", "present": False}, {"name": "ci", "shell": "/bin/sh"}],
+        "packages": {
+            "nginx": {"version": "1.24.0", "require": ["openssl"]},
+            "openssl": {"require": []},
+            "py": {"name": "python3", "require": None},
+        },
+        "users": [
+            {"name": "deploy", "groups": ["sudo", "www-data"]},
+            {"name": "old", "present": False},
+            {"name": "ci", "shell": "/bin/sh"},
+        ],
     }
 }
 
@@ -212,8 +232,10 @@ INI = """[DEFAULT]
 
 INI_VARS = {
     "defaults": {"debug": False, "workers": 4, "name": "svc"},
-    "sections": [{"name": "db", "options": {"host": "localhost", "port": 5432, "ssl": True}},
-                 {"name": "cache", "options": {}}],
+    "sections": [
+        {"name": "db", "options": {"host": "localhost", "port": 5432, "ssl": True}},
+        {"name": "cache", "options": {}},
+    ],
 }
 
 SUDOERS = """{% for rule in sudoers_rules -%}
@@ -250,15 +272,31 @@ scrape_configs:
 
 CASES = [
     Case("nginx-conf", NGINX, (NGINX_VARS,), options=TRIM),
-    Case("nginx-conf-ansible", NGINX, (NGINX_VARS, {**NGINX_VARS, "ansible_managed": "X",
-                                                    "nginx_multi_accept": False,
-                                                    "nginx_vhosts": []}), options=ANSIBLE),
+    Case(
+        "nginx-conf-ansible",
+        NGINX,
+        (
+            NGINX_VARS,
+            {**NGINX_VARS, "ansible_managed": "X", "nginx_multi_accept": False, "nginx_vhosts": []},
+        ),
+        options=ANSIBLE,
+    ),
     Case("nginx-conf-plain", NGINX, (NGINX_VARS,)),
-    Case("systemd-unit", SYSTEMD, (SYSTEMD_VARS, {**SYSTEMD_VARS, "service_after": [],
-                                                  "service_requires": ["a.service"],
-                                                  "service_limit_nofile": 65536,
-                                                  "service_restart": False}),
-         options=ANSIBLE),
+    Case(
+        "systemd-unit",
+        SYSTEMD,
+        (
+            SYSTEMD_VARS,
+            {
+                **SYSTEMD_VARS,
+                "service_after": [],
+                "service_requires": ["a.service"],
+                "service_limit_nofile": 65536,
+                "service_restart": False,
+            },
+        ),
+        options=ANSIBLE,
+    ),
     Case("systemd-unit-lstrip", SYSTEMD, (SYSTEMD_VARS,), options=TRIM),
     Case("docker-compose-yaml", YAML_COMPOSE, (COMPOSE_VARS,), options=TRIM),
     Case("docker-compose-yaml-notrim", YAML_COMPOSE, (COMPOSE_VARS,)),
@@ -266,22 +304,76 @@ CASES = [
     Case("salt-state", SALT_STATE, (SALT_PILLAR,)),
     Case("salt-state-trim", SALT_STATE, (SALT_PILLAR,), options=TRIM),
     Case("ini-file", INI, (INI_VARS,), options=TRIM),
-    Case("ini-file-keep-newline", INI, (INI_VARS,), options={**TRIM, "keep_trailing_newline": True}),
-    Case("sudoers", SUDOERS, ({"sudoers_rules": [
-        {"who": "%admin", "commands": ["ALL"]},
-        {"who": "deploy", "hosts": "web*", "runas": "www-data", "nopasswd": True,
-         "commands": ["/usr/bin/systemctl restart app", "/usr/bin/journalctl"]}]},),
-         options={"keep_trailing_newline": True}),
-    Case("haproxy", HAPROXY, ({"haproxy_maxconn": 4000, "haproxy_backends": [
-        {"name": "web", "servers": [{"name": "w1", "address": "10.0.0.1", "port": 80, "weight": 10},
-                                    {"name": "w2", "address": "10.0.0.2", "port": 80, "backup": True}]},
-        {"name": "api", "balance": "leastconn", "servers": []}]},), options=TRIM),
-    Case("prometheus-yaml", PROMETHEUS, ({"scrape_interval": "15s", "jobs": [
-        {"name": "node", "targets": [" host1:9100", "host2:9100 "], "labels": {"env": "prod", "dc": "eu"}},
-        {"name": "self", "targets": [9090], "labels": {}}]},), options=TRIM),
-    Case("crlf-newline-sequence", "{% for l in lines %}\n{{ l }}\n{% endfor %}\nend\n",
-         ({"lines": ["a", "b"]},), options={"newline_sequence": "\r\n", "trim_blocks": True,
-                                            "keep_trailing_newline": True}),
-    Case("crlf-source-lines", "line1\r\n{% if x %}\r\n  x\r\n{% endif %}\r\nend\r\n",
-         ({"x": 1},), options={"trim_blocks": True, "lstrip_blocks": True}),
+    Case(
+        "ini-file-keep-newline", INI, (INI_VARS,), options={**TRIM, "keep_trailing_newline": True}
+    ),
+    Case(
+        "sudoers",
+        SUDOERS,
+        (
+            {
+                "sudoers_rules": [
+                    {"who": "%admin", "commands": ["ALL"]},
+                    {
+                        "who": "deploy",
+                        "hosts": "web*",
+                        "runas": "www-data",
+                        "nopasswd": True,
+                        "commands": ["/usr/bin/systemctl restart app", "/usr/bin/journalctl"],
+                    },
+                ]
+            },
+        ),
+        options={"keep_trailing_newline": True},
+    ),
+    Case(
+        "haproxy",
+        HAPROXY,
+        (
+            {
+                "haproxy_maxconn": 4000,
+                "haproxy_backends": [
+                    {
+                        "name": "web",
+                        "servers": [
+                            {"name": "w1", "address": "10.0.0.1", "port": 80, "weight": 10},
+                            {"name": "w2", "address": "10.0.0.2", "port": 80, "backup": True},
+                        ],
+                    },
+                    {"name": "api", "balance": "leastconn", "servers": []},
+                ],
+            },
+        ),
+        options=TRIM,
+    ),
+    Case(
+        "prometheus-yaml",
+        PROMETHEUS,
+        (
+            {
+                "scrape_interval": "15s",
+                "jobs": [
+                    {
+                        "name": "node",
+                        "targets": [" host1:9100", "host2:9100 "],
+                        "labels": {"env": "prod", "dc": "eu"},
+                    },
+                    {"name": "self", "targets": [9090], "labels": {}},
+                ],
+            },
+        ),
+        options=TRIM,
+    ),
+    Case(
+        "crlf-newline-sequence",
+        "{% for l in lines %}\n{{ l }}\n{% endfor %}\nend\n",
+        ({"lines": ["a", "b"]},),
+        options={"newline_sequence": "\r\n", "trim_blocks": True, "keep_trailing_newline": True},
+    ),
+    Case(
+        "crlf-source-lines",
+        "line1\r\n{% if x %}\r\n  x\r\n{% endif %}\r\nend\r\n",
+        ({"x": 1},),
+        options={"trim_blocks": True, "lstrip_blocks": True},
+    ),
 ]

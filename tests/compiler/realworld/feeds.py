@@ -51,8 +51,11 @@ SITEMAP_CONTEXT = {
     "pages": [
         {"path": "/", "lastmod": datetime.date(2024, 5, 1), "priority": 1},
         {"path": "/about us/", "changefreq": "monthly"},
-        {"path": "/caf\u00e9?x=1&y=2", "lastmod": datetime.datetime(2024, 5, 2, 13, 4, 5),
-         "priority": 0.25},
+        {
+            "path": "/caf\u00e9?x=1&y=2",
+            "lastmod": datetime.datetime(2024, 5, 2, 13, 4, 5),
+            "priority": 0.25,
+        },
     ],
 }
 
@@ -74,11 +77,17 @@ Thanks for your order #{{ order.id }} placed on {{ order.date.strftime('%d %B %Y
 
 EMAIL_CONTEXT = {
     "user": {"first_name": "", "username": "zoë"},
-    "order": {"id": 10042, "date": datetime.date(2024, 7, 4), "warehouse": "Rotterdam",
-              "currency": "eur",
-              "items": [{"name": "Extra large ceramic teapot with lid", "qty": 1, "price": 39.5},
-                        {"name": "Tea", "qty": 12, "price": 3.25},
-                        {"name": "Biscuits (assorted)", "qty": 2, "price": 4.0}]},
+    "order": {
+        "id": 10042,
+        "date": datetime.date(2024, 7, 4),
+        "warehouse": "Rotterdam",
+        "currency": "eur",
+        "items": [
+            {"name": "Extra large ceramic teapot with lid", "qty": 1, "price": 39.5},
+            {"name": "Tea", "qty": 12, "price": 3.25},
+            {"name": "Biscuits (assorted)", "qty": 2, "price": 4.0},
+        ],
+    },
 }
 
 EMAIL_HTML = """<html><body style="font-family: sans-serif">
@@ -161,8 +170,10 @@ SPHINX_PAGE = """{%- extends "layout.html" %}
 
 def _sphinx_context_() -> dict[str, object]:
     return {
-        "rellinks": [("genindex", "General Index", "I", "index"),
-                     ("py-modindex", "Python <Module> Index", "", "modules")],
+        "rellinks": [
+            ("genindex", "General Index", "I", "index"),
+            ("py-modindex", "Python <Module> Index", "", "modules"),
+        ],
         "root_doc": "index",
         "shorttitle": "Proj 1.0 & docs",
         "parents": [{"link": "../", "title": "Guide"}, {"link": "./", "title": "API"}],
@@ -195,27 +206,75 @@ def _sphinx_context() -> dict[str, object]:
 
 
 CASES = [
-    Case("rss-feed", RSS, ({"site": {"title": "Tea & Biscuits", "url": "https://t.example",
-                                     "description": "<b>All</b> about tea"},
-                            "build_date": datetime.datetime(2024, 6, 1, 12, 0), "posts": POSTS},),
-         options={"autoescape": True}),
-    Case("rss-feed-trim", RSS, ({"site": {"title": "T", "url": "u", "description": "d"},
-                                 "build_date": datetime.datetime(2024, 6, 1), "posts": POSTS[:1]},),
-         options={"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}),
-    Case("sitemap", SITEMAP, (SITEMAP_CONTEXT,), options={"autoescape": True, "trim_blocks": True,
-                                                          "lstrip_blocks": True}),
+    Case(
+        "rss-feed",
+        RSS,
+        (
+            {
+                "site": {
+                    "title": "Tea & Biscuits",
+                    "url": "https://t.example",
+                    "description": "<b>All</b> about tea",
+                },
+                "build_date": datetime.datetime(2024, 6, 1, 12, 0),
+                "posts": POSTS,
+            },
+        ),
+        options={"autoescape": True},
+    ),
+    Case(
+        "rss-feed-trim",
+        RSS,
+        (
+            {
+                "site": {"title": "T", "url": "u", "description": "d"},
+                "build_date": datetime.datetime(2024, 6, 1),
+                "posts": POSTS[:1],
+            },
+        ),
+        options={"autoescape": True, "trim_blocks": True, "lstrip_blocks": True},
+    ),
+    Case(
+        "sitemap",
+        SITEMAP,
+        (SITEMAP_CONTEXT,),
+        options={"autoescape": True, "trim_blocks": True, "lstrip_blocks": True},
+    ),
     Case("sitemap-plain", SITEMAP, (SITEMAP_CONTEXT,)),
-    Case("email-text", EMAIL_TEXT, (EMAIL_CONTEXT, {**EMAIL_CONTEXT, "signature": "Zo\u00eb & co",
-                                                    "user": {"first_name": "ann", "username": "a"}}),
-         options={"keep_trailing_newline": True}),
-    Case("email-html", EMAIL_HTML, ({"name": "Ann <ann@x.org>", "intro": "<p>Your <b>receipt</b></p>",
-                                     "items": [{"name": "Tea", "price": 3.14159},
-                                               {"name": "Pot", "price": 40}],
-                                     "footer": "Questions? Mail help@example.com or visit "
-                                               "https://example.com/help?a=1&b=2 or www.example.org.",
-                                     "unsubscribe_url": "https://x.org/u?id=1&t=<t>"},),
-         options={"autoescape": True}),
-    Case("sphinx-layout", SPHINX_PAGE, (_sphinx_context,),
-         templates={"layout.html": SPHINX_LAYOUT},
-         globals={}, options={"autoescape": True, "extensions": []}),
+    Case(
+        "email-text",
+        EMAIL_TEXT,
+        (
+            EMAIL_CONTEXT,
+            {
+                **EMAIL_CONTEXT,
+                "signature": "Zo\u00eb & co",
+                "user": {"first_name": "ann", "username": "a"},
+            },
+        ),
+        options={"keep_trailing_newline": True},
+    ),
+    Case(
+        "email-html",
+        EMAIL_HTML,
+        (
+            {
+                "name": "Ann <ann@x.org>",
+                "intro": "<p>Your <b>receipt</b></p>",
+                "items": [{"name": "Tea", "price": 3.14159}, {"name": "Pot", "price": 40}],
+                "footer": "Questions? Mail help@example.com or visit "
+                "https://example.com/help?a=1&b=2 or www.example.org.",
+                "unsubscribe_url": "https://x.org/u?id=1&t=<t>",
+            },
+        ),
+        options={"autoescape": True},
+    ),
+    Case(
+        "sphinx-layout",
+        SPHINX_PAGE,
+        (_sphinx_context,),
+        templates={"layout.html": SPHINX_LAYOUT},
+        globals={},
+        options={"autoescape": True, "extensions": []},
+    ),
 ]

@@ -96,8 +96,15 @@ class Html:
 class Field:
     """A WTForms-like field: callable for its widget, label with __html__, errors list."""
 
-    def __init__(self, name: str, label: str, value: str = "", errors: list[str] | None = None,
-                 kind: str = "text", required: bool = False) -> None:
+    def __init__(
+        self,
+        name: str,
+        label: str,
+        value: str = "",
+        errors: list[str] | None = None,
+        kind: str = "text",
+        required: bool = False,
+    ) -> None:
         self.name = name
         self.id = name
         self.label = Html("label", label)
@@ -106,7 +113,7 @@ class Field:
         self.type = kind
         self.flags = {"required": required}
 
-    def __call__(self, **attrs: Any) -> "Html":
+    def __call__(self, **attrs: Any) -> Html:
         extra = "".join(f' {k.rstrip("_")}="{v}"' for k, v in sorted(attrs.items()))
         return Html("input", f'name="{self.name}" value="{self.data}"{extra}')
 

@@ -17,13 +17,27 @@ PG_HBA = """# {{ ansible_managed | d('managed') }}
 {% endfor %}
 """
 
-PG_HBA_VARS = {"postgresql_hba_entries": [
-    {"type": "local", "database": "all", "user": "postgres", "auth_method": "peer"},
-    {"type": "host", "database": "all", "user": "all", "address": "127.0.0.1/32",
-     "auth_method": "scram-sha-256", "comment": "IPv4 local connections:"},
-    {"type": "hostssl", "database": "replication", "user": "repl", "address": "10.0.0.0/8",
-     "auth_method": "cert", "auth_options": "clientcert=verify-full"},
-]}
+PG_HBA_VARS = {
+    "postgresql_hba_entries": [
+        {"type": "local", "database": "all", "user": "postgres", "auth_method": "peer"},
+        {
+            "type": "host",
+            "database": "all",
+            "user": "all",
+            "address": "127.0.0.1/32",
+            "auth_method": "scram-sha-256",
+            "comment": "IPv4 local connections:",
+        },
+        {
+            "type": "hostssl",
+            "database": "replication",
+            "user": "repl",
+            "address": "10.0.0.0/8",
+            "auth_method": "cert",
+            "auth_options": "clientcert=verify-full",
+        },
+    ]
+}
 
 POSTGRESQL_CONF = """{% for key, value in postgresql_global_config_options | dictsort %}
 {% if value is boolean %}
@@ -77,13 +91,20 @@ BIND_ZONE = """$TTL {{ zone.ttl | default(3600) }}
 {% endfor %}
 """
 
-ZONE_VARS = {"zone": {
-    "primary_ns": "ns1.example.com", "admin_email": "hostmaster@example.com", "serial": 2024060101,
-    "name_servers": ["ns1.example.com", "ns2.example.net"],
-    "records": [{"name": "www", "type": "CNAME", "value": "web1"},
-                {"name": "@", "type": "A", "value": "93.184.216.34", "ttl": 300},
-                {"name": "mail", "type": "MX", "value": "10 mx.example.com."},
-                {"name": "_dmarc", "type": "TXT", "value": '"v=DMARC1; p=none"'}]}}
+ZONE_VARS = {
+    "zone": {
+        "primary_ns": "ns1.example.com",
+        "admin_email": "hostmaster@example.com",
+        "serial": 2024060101,
+        "name_servers": ["ns1.example.com", "ns2.example.net"],
+        "records": [
+            {"name": "www", "type": "CNAME", "value": "web1"},
+            {"name": "@", "type": "A", "value": "93.184.216.34", "ttl": 300},
+            {"name": "mail", "type": "MX", "value": "10 mx.example.com."},
+            {"name": "_dmarc", "type": "TXT", "value": '"v=DMARC1; p=none"'},
+        ],
+    }
+}
 
 IPTABLES = """*filter
 :INPUT {{ iptables_default_policy | default('DROP') }} [0:0]
@@ -134,13 +155,23 @@ spec:
       {%- endfor %}
 """
 
-K8S_VARS = {"app": {"name": "web", "version": "1.4.2", "replicas": "3",
-                    "labels": {"app": "web", "tier": "frontend", "release": 7},
-                    "containers": [{"name": "nginx", "image": "nginx", "tag": "1.25",
-                                    "ports": [80, 443], "env": {}},
-                                   {"name": "app", "image": "registry/app",
-                                    "env": {"DEBUG": False, "WORKERS": 4, "NAME": "x\"y"},
-                                    "resources": {"limits": {"cpu": "500m"}}}]}}
+K8S_VARS = {
+    "app": {
+        "name": "web",
+        "version": "1.4.2",
+        "replicas": "3",
+        "labels": {"app": "web", "tier": "frontend", "release": 7},
+        "containers": [
+            {"name": "nginx", "image": "nginx", "tag": "1.25", "ports": [80, 443], "env": {}},
+            {
+                "name": "app",
+                "image": "registry/app",
+                "env": {"DEBUG": False, "WORKERS": 4, "NAME": 'x"y'},
+                "resources": {"limits": {"cpu": "500m"}},
+            },
+        ],
+    }
+}
 
 DOCKERFILE = """FROM {{ base_image }}:{{ base_tag | default('latest') }}
 {% if labels %}
@@ -284,70 +315,266 @@ ENV_FILE = """{% for key, value in env_vars | dictsort %}
 
 CASES = [
     Case("pg-hba", PG_HBA, (PG_HBA_VARS,), options=ANSIBLE),
-    Case("postgresql-conf", POSTGRESQL_CONF, ({"postgresql_global_config_options": {
-        "listen_addresses": "*", "max_connections": 200, "ssl": True, "fsync": False,
-        "shared_preload_libraries": ["pg_stat_statements", "auto_explain"],
-        "log_line_prefix": "%m [%p] %q%u@%d ", "search_path": "\"$user\", public",
-        "empty": "", "work_mem_factor": 1.5, "application_name": "it's"}},), options=TRIM),
-    Case("redis-conf", REDIS, ({"redis_port": 6379, "redis_password": "", "redis_maxmemory": "256mb",
-                                "redis_save": ["900 1", "300 10"],
-                                "redis_renamed_commands": {"flushall": "", "config": "cfg-x"}},
-                               {"redis_port": 6380, "redis_password": "s3cret", "redis_maxmemory": 0,
-                                "redis_bind_interface": "0.0.0.0", "redis_save": [],
-                                "redis_renamed_commands": {}}), options=ANSIBLE),
-    Case("crontab", CRONTAB, ({"cron_jobs": [
-        {"name": "backup", "minute": 0, "hour": 3, "job": "/usr/local/bin/backup.sh",
-         "log": "/var/log/backup.log"},
-        {"name": "certbot", "minute": "*/15", "user": "certbot", "job": "certbot renew -q"}]},),
-         options=TRIM),
+    Case(
+        "postgresql-conf",
+        POSTGRESQL_CONF,
+        (
+            {
+                "postgresql_global_config_options": {
+                    "listen_addresses": "*",
+                    "max_connections": 200,
+                    "ssl": True,
+                    "fsync": False,
+                    "shared_preload_libraries": ["pg_stat_statements", "auto_explain"],
+                    "log_line_prefix": "%m [%p] %q%u@%d ",
+                    "search_path": '"$user", public',
+                    "empty": "",
+                    "work_mem_factor": 1.5,
+                    "application_name": "it's",
+                }
+            },
+        ),
+        options=TRIM,
+    ),
+    Case(
+        "redis-conf",
+        REDIS,
+        (
+            {
+                "redis_port": 6379,
+                "redis_password": "",
+                "redis_maxmemory": "256mb",
+                "redis_save": ["900 1", "300 10"],
+                "redis_renamed_commands": {"flushall": "", "config": "cfg-x"},
+            },
+            {
+                "redis_port": 6380,
+                "redis_password": "s3cret",
+                "redis_maxmemory": 0,
+                "redis_bind_interface": "0.0.0.0",
+                "redis_save": [],
+                "redis_renamed_commands": {},
+            },
+        ),
+        options=ANSIBLE,
+    ),
+    Case(
+        "crontab",
+        CRONTAB,
+        (
+            {
+                "cron_jobs": [
+                    {
+                        "name": "backup",
+                        "minute": 0,
+                        "hour": 3,
+                        "job": "/usr/local/bin/backup.sh",
+                        "log": "/var/log/backup.log",
+                    },
+                    {
+                        "name": "certbot",
+                        "minute": "*/15",
+                        "user": "certbot",
+                        "job": "certbot renew -q",
+                    },
+                ]
+            },
+        ),
+        options=TRIM,
+    ),
     Case("bind-zone", BIND_ZONE, (ZONE_VARS,), options=TRIM),
-    Case("iptables", IPTABLES, ({"iptables_rules": [
-        {"port": 22, "source": ["10.0.0.0/8", "192.168.0.0/16"], "comment": "ssh from internal networks only"},
-        {"port": 443, "comment": ""}, {"port": 53, "proto": "udp", "source": "10.0.0.2"}]},),
-         options=TRIM),
+    Case(
+        "iptables",
+        IPTABLES,
+        (
+            {
+                "iptables_rules": [
+                    {
+                        "port": 22,
+                        "source": ["10.0.0.0/8", "192.168.0.0/16"],
+                        "comment": "ssh from internal networks only",
+                    },
+                    {"port": 443, "comment": ""},
+                    {"port": 53, "proto": "udp", "source": "10.0.0.2"},
+                ]
+            },
+        ),
+        options=TRIM,
+    ),
     Case("k8s-deployment", K8S_DEPLOYMENT, (K8S_VARS,)),
     Case("k8s-deployment-trim", K8S_DEPLOYMENT, (K8S_VARS,), options=TRIM),
-    Case("dockerfile", DOCKERFILE, ({"base_image": "python", "base_tag": "3.11-slim",
-                                     "labels": {"maintainer": "ops@example.org", "version": "1.0"},
-                                     "packages": ["curl", "git", "curl", "build-essential"],
-                                     "copies": [("requirements.txt", "/app/"), (".", "/app")],
-                                     "env": {"PYTHONUNBUFFERED": "1", "PORT": 8000},
-                                     "cmd": ["gunicorn", "app:app", "-b", "0.0.0.0:8000"]},
-                                    {"base_image": "alpine", "labels": {}, "packages": [],
-                                     "copies": [], "env": {}, "cmd": "sh"}), options=TRIM),
-    Case("supervisor", SUPERVISOR, ({"programs": [
-        {"name": "web", "command": "gunicorn app", "numprocs": 2, "env": {"A": "1", "B": "x y"}},
-        {"name": "worker", "command": "celery worker", "autostart": False}]},), options=TRIM),
-    Case("apache-vhost", APACHE, ({"vhost": {"server_name": "example.org", "aliases": ["www.example.org"],
-                                             "docroot": "/var/www/example", "ssl": {"cert": "/c.pem", "key": "/k.pem"},
-                                             "port": 443, "extra": "Header set X-Frame-Options DENY\nRedirect /old /new"}},
-                                  {"vhost": {"server_name": "x", "docroot": "/srv", "options": []}}),
-         options=TRIM),
-    Case("ssh-config", SSH_CONFIG, ({"ssh_default_user": "deploy", "ssh_hosts": [
-        {"alias": "bastion", "hostname": "203.0.113.5", "port": 2222},
-        {"alias": "db", "extra_aliases": ["db1", "postgres"], "hostname": "10.0.1.5", "jump": "bastion",
-         "user": "admin", "port": 22, "key": "db_key"}]},), options=TRIM),
-    Case("netplan", NETPLAN, ({"interfaces": [
-        {"name": "eth0", "addresses": ["10.0.0.5/24"], "gateway": "10.0.0.1"},
-        {"name": "eth1", "dhcp": True}]},), options=TRIM),
-    Case("logrotate", LOGROTATE, ({"logrotate_scripts": [
-        {"paths": ["/var/log/app/*.log", "/var/log/app/*.err"],
-         "options": ["weekly", "missingok", "rotate 4"],
-         "scripts": {"postrotate": "systemctl reload app"}},
-        {"paths": ["/var/log/nginx/*.log"]}]},), options=TRIM),
-    Case("prometheus-alerts", ALERTS, ({"group_name": "node", "alerts": [
-        {"name": "Instance Down", "expr": "up == 0", "severity": "critical",
-         "summary": "Instance down",
-         "description": "The instance has been unreachable for more than five minutes and "
-                        "needs attention from the on-call engineer right now"},
-        {"name": "DiskFull", "expr": "node_filesystem_avail_bytes < 1e9", "for": "10m",
-         "summary": "Disk almost full"}]},), options=TRIM),
-    Case("terraform-tfvars", TFVARS, ({"tfvars": {
-        "region": "eu-west-1", "instance_count": 3, "enable_nat": False,
-        "azs": ("eu-west-1a", "eu-west-1b"), "tags": {"Owner": "ops", "Cost": 12.5},
-        "cidrs": {"10.0.0.0/16"} if False else ["10.0.0.0/16"], "nothing": None}},), options=TRIM),
-    Case("dotenv-file", ENV_FILE, ({"env_vars": {"DATABASE_URL": "postgres://u:p@db/app",
-                                                 "SECRET": "has space # and hash", "EMPTY": "",
-                                                 "QUOTED": 'say "hi"', "UNSET": None, "DEBUG": False,
-                                                 "PORT": 8000}},), options=TRIM),
+    Case(
+        "dockerfile",
+        DOCKERFILE,
+        (
+            {
+                "base_image": "python",
+                "base_tag": "3.11-slim",
+                "labels": {"maintainer": "ops@example.org", "version": "1.0"},
+                "packages": ["curl", "git", "curl", "build-essential"],
+                "copies": [("requirements.txt", "/app/"), (".", "/app")],
+                "env": {"PYTHONUNBUFFERED": "1", "PORT": 8000},
+                "cmd": ["gunicorn", "app:app", "-b", "0.0.0.0:8000"],
+            },
+            {
+                "base_image": "alpine",
+                "labels": {},
+                "packages": [],
+                "copies": [],
+                "env": {},
+                "cmd": "sh",
+            },
+        ),
+        options=TRIM,
+    ),
+    Case(
+        "supervisor",
+        SUPERVISOR,
+        (
+            {
+                "programs": [
+                    {
+                        "name": "web",
+                        "command": "gunicorn app",
+                        "numprocs": 2,
+                        "env": {"A": "1", "B": "x y"},
+                    },
+                    {"name": "worker", "command": "celery worker", "autostart": False},
+                ]
+            },
+        ),
+        options=TRIM,
+    ),
+    Case(
+        "apache-vhost",
+        APACHE,
+        (
+            {
+                "vhost": {
+                    "server_name": "example.org",
+                    "aliases": ["www.example.org"],
+                    "docroot": "/var/www/example",
+                    "ssl": {"cert": "/c.pem", "key": "/k.pem"},
+                    "port": 443,
+                    "extra": "Header set X-Frame-Options DENY\nRedirect /old /new",
+                }
+            },
+            {"vhost": {"server_name": "x", "docroot": "/srv", "options": []}},
+        ),
+        options=TRIM,
+    ),
+    Case(
+        "ssh-config",
+        SSH_CONFIG,
+        (
+            {
+                "ssh_default_user": "deploy",
+                "ssh_hosts": [
+                    {"alias": "bastion", "hostname": "203.0.113.5", "port": 2222},
+                    {
+                        "alias": "db",
+                        "extra_aliases": ["db1", "postgres"],
+                        "hostname": "10.0.1.5",
+                        "jump": "bastion",
+                        "user": "admin",
+                        "port": 22,
+                        "key": "db_key",
+                    },
+                ],
+            },
+        ),
+        options=TRIM,
+    ),
+    Case(
+        "netplan",
+        NETPLAN,
+        (
+            {
+                "interfaces": [
+                    {"name": "eth0", "addresses": ["10.0.0.5/24"], "gateway": "10.0.0.1"},
+                    {"name": "eth1", "dhcp": True},
+                ]
+            },
+        ),
+        options=TRIM,
+    ),
+    Case(
+        "logrotate",
+        LOGROTATE,
+        (
+            {
+                "logrotate_scripts": [
+                    {
+                        "paths": ["/var/log/app/*.log", "/var/log/app/*.err"],
+                        "options": ["weekly", "missingok", "rotate 4"],
+                        "scripts": {"postrotate": "systemctl reload app"},
+                    },
+                    {"paths": ["/var/log/nginx/*.log"]},
+                ]
+            },
+        ),
+        options=TRIM,
+    ),
+    Case(
+        "prometheus-alerts",
+        ALERTS,
+        (
+            {
+                "group_name": "node",
+                "alerts": [
+                    {
+                        "name": "Instance Down",
+                        "expr": "up == 0",
+                        "severity": "critical",
+                        "summary": "Instance down",
+                        "description": "The instance has been unreachable for more than five minutes and "
+                        "needs attention from the on-call engineer right now",
+                    },
+                    {
+                        "name": "DiskFull",
+                        "expr": "node_filesystem_avail_bytes < 1e9",
+                        "for": "10m",
+                        "summary": "Disk almost full",
+                    },
+                ],
+            },
+        ),
+        options=TRIM,
+    ),
+    Case(
+        "terraform-tfvars",
+        TFVARS,
+        (
+            {
+                "tfvars": {
+                    "region": "eu-west-1",
+                    "instance_count": 3,
+                    "enable_nat": False,
+                    "azs": ("eu-west-1a", "eu-west-1b"),
+                    "tags": {"Owner": "ops", "Cost": 12.5},
+                    "cidrs": {"10.0.0.0/16"} if False else ["10.0.0.0/16"],
+                    "nothing": None,
+                }
+            },
+        ),
+        options=TRIM,
+    ),
+    Case(
+        "dotenv-file",
+        ENV_FILE,
+        (
+            {
+                "env_vars": {
+                    "DATABASE_URL": "postgres://u:p@db/app",
+                    "SECRET": "has space # and hash",
+                    "EMPTY": "",
+                    "QUOTED": 'say "hi"',
+                    "UNSET": None,
+                    "DEBUG": False,
+                    "PORT": 8000,
+                }
+            },
+        ),
+        options=TRIM,
+    ),
 ]

@@ -22,11 +22,18 @@ META = """<meta property="og:title" content="{{ page.title|default(site.name) }}
 {% for lang, path in page.translations|dictsort %}<link rel="alternate" hreflang="{{ lang }}" href="{{ site.url }}{{ path }}">
 {% endfor %}<script type="application/ld+json">{{ {"@context": "https://schema.org", "@type": "Article", "headline": page.title, "author": {"@type": "Person", "name": page.author}, "datePublished": page.date}|tojson }}</script>"""
 
-META_CTX = {"site": {"name": "Tea & Co", "url": "https://Tea.Example", "tagline": "All about <tea>"},
-            "page": {"title": 'The "Best" Teapots', "path": "/Posts/Teapots/",
-                     "summary": "<p>" + "A long summary about teapots and kettles. " * 6 + "</p>",
-                     "image": "/img/pot.jpg", "translations": {"fr": "/fr/theieres/", "de": "/de/teekannen/"},
-                     "author": "Zoë O'Neil", "date": "2024-05-01"}}
+META_CTX = {
+    "site": {"name": "Tea & Co", "url": "https://Tea.Example", "tagline": "All about <tea>"},
+    "page": {
+        "title": 'The "Best" Teapots',
+        "path": "/Posts/Teapots/",
+        "summary": "<p>" + "A long summary about teapots and kettles. " * 6 + "</p>",
+        "image": "/img/pot.jpg",
+        "translations": {"fr": "/fr/theieres/", "de": "/de/teekannen/"},
+        "author": "Zoë O'Neil",
+        "date": "2024-05-01",
+    },
+}
 
 DASHBOARD = """{% extends "admin_base.html" %}
 {% import "widgets.html" as w %}
@@ -132,87 +139,192 @@ Discount: {{ (ns.total * discount)|round(2, 'floor') }}"""
 CASES = [
     Case("og-meta-tags", META, (META_CTX,), options=AUTO),
     Case("og-meta-tags-trim", META, (META_CTX,), options=TRIM_AUTO),
-    Case("admin-dashboard", DASHBOARD,
-         ({"stats": {"users": 1532, "users_delta": 12, "revenue": 12345.678, "errors": 14},
-           "recent_users": [ALICE, BOB],
-           "admin_menu": [{"section": "Content", "label": "Posts"}, {"section": "Users", "label": "All users"},
-                          {"section": "Content", "label": "Pages"}]},
-          {"stats": {"users": 0, "users_delta": 0, "revenue": 0, "errors": 0}, "recent_users": [],
-           "admin_menu": []}),
-         templates={"admin_base.html": ADMIN_BASE, "widgets.html": WIDGETS}, options=TRIM_AUTO),
-    Case("search-results", SEARCH,
-         ({"q": "tea", "results": [
-             {"title": "Green tea & <health>", "url": "/a", "snippet": "<p>Green tea is a type of tea made from leaves</p>",
-              "score": 0.98765, "size": 20480},
-             {"title": "Coffee", "url": "/b", "snippet": "Not tea", "score": 0.1, "size": 1}]},
-          {"q": "", "results": []}),
-         options=TRIM_AUTO),
-    Case("error-pages", ERROR_PAGE,
-         ({"code": 404, "path": "/nope<script>", "suggestions": ["/a", "/b", "/c", "/d"]},
-          {"code": 500, "request_id": "abc-123"}, {"code": 403}, {"code": 418, "message": "I'm a teapot"}),
-         templates={"base.html": "<title>{% block title %}{% endblock %}</title>{% block body %}{% endblock %}"},
-         options=TRIM_AUTO),
-    Case("breadcrumbs", BREADCRUMBS,
-         ({"crumbs": [{"title": "Home", "url": "/"}, {"title": "Docs & Guides", "url": "/docs/"},
-                      {"title": "A very long page title that needs truncation", "url": "/x"}]},),
-         options=AUTO),
-    Case("profile-page", PROFILE,
-         ({"user": ALICE, "posts": POSTS}, {"user": User("bob", "b@x.org"), "posts": []}), options=TRIM_AUTO),
-    Case("calendar-month", CALENDAR,
-         ({"days": [""] * 3 + list(range(1, 31)), "today": 14},), options=TRIM_AUTO),
-    Case("shopping-cart", CART,
-         ({"cart": [{"name": "Tea <green>", "qty": 2, "price": 4.5}, {"name": "Pot", "qty": 1, "price": 39.99}],
-           "free_shipping": 40, "shipping": 4.95, "discount": 0.1},
-          {"cart": [], "free_shipping": 40, "shipping": 4.95, "discount": 0}),
-         options={"trim_blocks": True}),
-    Case("positional-context-dict",
-         "Hello {{ name }}! You have {{ count }} new message{{ 's' if count != 1 }}.",
-         (Positional({"name": "Ann", "count": 1}), Positional({"name": "<b>", "count": 3})), options=AUTO),
-    Case("globals-site-config",
-         "<title>{{ page_title ~ ' | ' if page_title }}{{ site.name }}</title>{% for l in site.links %}"
-         "<a href='{{ l[1] }}'>{{ l[0] }}</a>{% endfor %}{{ version }}{% include 'footer.html' %}",
-         ({"page_title": "Docs"}, {"site": {"name": "Overridden", "links": []}}),
-         templates={"footer.html": "<footer>{{ site.name }} v{{ version }} {{ debug }}</footer>"},
-         globals={"site": {"name": "My Site", "links": [["Home", "/"], ["About", "/about"]]},
-                  "version": "2.1.0", "debug": False},
-         options=AUTO),
-    Case("globals-in-imported-macros",
-         "{% import 'ui.html' as ui %}{{ ui.logo() }}|{% from 'ui.html' import logo %}{{ logo() }}",
-         ({"brand": "ctx-brand"},),
-         templates={"ui.html": "{% macro logo() %}<img alt='{{ brand }}' src='{{ cdn }}/logo.svg'>{% endmacro %}"},
-         globals={"brand": "global-brand", "cdn": "https://cdn.example"}, options=AUTO),
-    Case("datetime-humanize",
-         "{% set delta = now - post.date %}{% if delta.days > 365 %}{{ (delta.days / 365)|round|int }} years ago"
-         "{% elif delta.days > 30 %}{{ delta.days // 30 }} months ago{% elif delta.days > 0 %}{{ delta.days }} day"
-         "{{ 's' if delta.days > 1 }} ago{% else %}{{ (delta.seconds / 3600)|int }} hours ago{% endif %}",
-         tuple({"now": now, "post": POSTS[0]} for now in (
-             datetime.datetime(2026, 1, 1), datetime.datetime(2024, 4, 1), datetime.datetime(2024, 1, 7),
-             datetime.datetime(2024, 1, 5, 20, 0))),),
-    Case("flash-messages-categories",
-         "{% for category, messages in flashes|groupby(0) %}<div class=\"alert alert-{{ category }}\">"
-         "{% for _, m in messages %}{{ m }}{% if not loop.last %}<br>{% endif %}{% endfor %}</div>{% endfor %}",
-         ({"flashes": [("error", "Bad <input>"), ("info", "Saved"), ("error", "Try again")]},), options=AUTO),
-    Case("table-sorting-links",
-         "{% macro sort_link(field, label) %}{% set active = sort.lstrip('-') == field %}"
-         "<a href=\"?sort={{ '-' if active and not sort.startswith('-') }}{{ field }}\""
-         "{{ ' class=\"active\"'|safe if active }}>{{ label }}{% if active %} {{ '▼' if sort.startswith('-') else '▲' }}"
-         "{% endif %}</a>{% endmacro %}{{ sort_link('name', 'Name') }} {{ sort_link('date', 'Date & time') }}",
-         ({"sort": "name"}, {"sort": "-date"}, {"sort": ""}), options=AUTO),
-    Case("paginator-object",
-         "{% for item in page %}{{ item }}{{ ', ' if not loop.last }}{% endfor %} — page {{ page.number }}/"
-         "{{ page.num_pages }}{% if page.has_next() %} <a href='?p={{ page.number + 1 }}'>next</a>{% endif %}",
-         ({"page": Page(["a", "b"], 1, 2, 5)}, {"page": Page(["e"], 3, 2, 5)})),
-    Case("html-comment-and-conditional-comments",
-         "<!--[if lt IE 9]><script src=\"{{ static }}/html5shiv.js\"></script><![endif]-->\n"
-         "<!-- rendered for {{ user|default('anonymous') }} -->{# not in output #}\n{{ '<!-- x -->'|safe }}",
-         ({"static": "/s"}, {"static": "/s", "user": "<ann>"}), options=AUTO),
-    Case("inline-svg-icons",
-         "{% macro icon(name, size=16, cls='') %}<svg class=\"icon icon-{{ name }} {{ cls }}\" width=\"{{ size }}\" "
-         "height=\"{{ size }}\" aria-hidden=\"true\"><use xlink:href=\"#{{ name }}\"/></svg>{% endmacro %}"
-         "{% for n in ['home', 'user', 'cog'] %}{{ icon(n, size=loop.index * 8, cls='nav' if loop.first) }}{% endfor %}",
-         ({},), options=AUTO),
-    Case("email-markup-safe-mix",
-         "{% set greeting = 'Dear ' ~ name %}{{ greeting }},\n{{ body|safe }}\n{{ signature }}\n"
-         "{{ (greeting ~ '<br>')|safe }}{{ greeting|e ~ '<br>'|safe }}",
-         ({"name": "<Ann>", "body": "<p>Hi</p>", "signature": Markup("<i>-- team</i>")},), options=AUTO),
+    Case(
+        "admin-dashboard",
+        DASHBOARD,
+        (
+            {
+                "stats": {"users": 1532, "users_delta": 12, "revenue": 12345.678, "errors": 14},
+                "recent_users": [ALICE, BOB],
+                "admin_menu": [
+                    {"section": "Content", "label": "Posts"},
+                    {"section": "Users", "label": "All users"},
+                    {"section": "Content", "label": "Pages"},
+                ],
+            },
+            {
+                "stats": {"users": 0, "users_delta": 0, "revenue": 0, "errors": 0},
+                "recent_users": [],
+                "admin_menu": [],
+            },
+        ),
+        templates={"admin_base.html": ADMIN_BASE, "widgets.html": WIDGETS},
+        options=TRIM_AUTO,
+    ),
+    Case(
+        "search-results",
+        SEARCH,
+        (
+            {
+                "q": "tea",
+                "results": [
+                    {
+                        "title": "Green tea & <health>",
+                        "url": "/a",
+                        "snippet": "<p>Green tea is a type of tea made from leaves</p>",
+                        "score": 0.98765,
+                        "size": 20480,
+                    },
+                    {"title": "Coffee", "url": "/b", "snippet": "Not tea", "score": 0.1, "size": 1},
+                ],
+            },
+            {"q": "", "results": []},
+        ),
+        options=TRIM_AUTO,
+    ),
+    Case(
+        "error-pages",
+        ERROR_PAGE,
+        (
+            {"code": 404, "path": "/nope<script>", "suggestions": ["/a", "/b", "/c", "/d"]},
+            {"code": 500, "request_id": "abc-123"},
+            {"code": 403},
+            {"code": 418, "message": "I'm a teapot"},
+        ),
+        templates={
+            "base.html": "<title>{% block title %}{% endblock %}</title>{% block body %}{% endblock %}"
+        },
+        options=TRIM_AUTO,
+    ),
+    Case(
+        "breadcrumbs",
+        BREADCRUMBS,
+        (
+            {
+                "crumbs": [
+                    {"title": "Home", "url": "/"},
+                    {"title": "Docs & Guides", "url": "/docs/"},
+                    {"title": "A very long page title that needs truncation", "url": "/x"},
+                ]
+            },
+        ),
+        options=AUTO,
+    ),
+    Case(
+        "profile-page",
+        PROFILE,
+        ({"user": ALICE, "posts": POSTS}, {"user": User("bob", "b@x.org"), "posts": []}),
+        options=TRIM_AUTO,
+    ),
+    Case(
+        "calendar-month",
+        CALENDAR,
+        ({"days": [""] * 3 + list(range(1, 31)), "today": 14},),
+        options=TRIM_AUTO,
+    ),
+    Case(
+        "shopping-cart",
+        CART,
+        (
+            {
+                "cart": [
+                    {"name": "Tea <green>", "qty": 2, "price": 4.5},
+                    {"name": "Pot", "qty": 1, "price": 39.99},
+                ],
+                "free_shipping": 40,
+                "shipping": 4.95,
+                "discount": 0.1,
+            },
+            {"cart": [], "free_shipping": 40, "shipping": 4.95, "discount": 0},
+        ),
+        options={"trim_blocks": True},
+    ),
+    Case(
+        "positional-context-dict",
+        "Hello {{ name }}! You have {{ count }} new message{{ 's' if count != 1 }}.",
+        (Positional({"name": "Ann", "count": 1}), Positional({"name": "<b>", "count": 3})),
+        options=AUTO,
+    ),
+    Case(
+        "globals-site-config",
+        "<title>{{ page_title ~ ' | ' if page_title }}{{ site.name }}</title>{% for l in site.links %}"
+        "<a href='{{ l[1] }}'>{{ l[0] }}</a>{% endfor %}{{ version }}{% include 'footer.html' %}",
+        ({"page_title": "Docs"}, {"site": {"name": "Overridden", "links": []}}),
+        templates={"footer.html": "<footer>{{ site.name }} v{{ version }} {{ debug }}</footer>"},
+        globals={
+            "site": {"name": "My Site", "links": [["Home", "/"], ["About", "/about"]]},
+            "version": "2.1.0",
+            "debug": False,
+        },
+        options=AUTO,
+    ),
+    Case(
+        "globals-in-imported-macros",
+        "{% import 'ui.html' as ui %}{{ ui.logo() }}|{% from 'ui.html' import logo %}{{ logo() }}",
+        ({"brand": "ctx-brand"},),
+        templates={
+            "ui.html": "{% macro logo() %}<img alt='{{ brand }}' src='{{ cdn }}/logo.svg'>{% endmacro %}"
+        },
+        globals={"brand": "global-brand", "cdn": "https://cdn.example"},
+        options=AUTO,
+    ),
+    Case(
+        "datetime-humanize",
+        "{% set delta = now - post.date %}{% if delta.days > 365 %}{{ (delta.days / 365)|round|int }} years ago"
+        "{% elif delta.days > 30 %}{{ delta.days // 30 }} months ago{% elif delta.days > 0 %}{{ delta.days }} day"
+        "{{ 's' if delta.days > 1 }} ago{% else %}{{ (delta.seconds / 3600)|int }} hours ago{% endif %}",
+        tuple(
+            {"now": now, "post": POSTS[0]}
+            for now in (
+                datetime.datetime(2026, 1, 1),
+                datetime.datetime(2024, 4, 1),
+                datetime.datetime(2024, 1, 7),
+                datetime.datetime(2024, 1, 5, 20, 0),
+            )
+        ),
+    ),
+    Case(
+        "flash-messages-categories",
+        '{% for category, messages in flashes|groupby(0) %}<div class="alert alert-{{ category }}">'
+        "{% for _, m in messages %}{{ m }}{% if not loop.last %}<br>{% endif %}{% endfor %}</div>{% endfor %}",
+        ({"flashes": [("error", "Bad <input>"), ("info", "Saved"), ("error", "Try again")]},),
+        options=AUTO,
+    ),
+    Case(
+        "table-sorting-links",
+        "{% macro sort_link(field, label) %}{% set active = sort.lstrip('-') == field %}"
+        "<a href=\"?sort={{ '-' if active and not sort.startswith('-') }}{{ field }}\""
+        "{{ ' class=\"active\"'|safe if active }}>{{ label }}{% if active %} {{ '▼' if sort.startswith('-') else '▲' }}"
+        "{% endif %}</a>{% endmacro %}{{ sort_link('name', 'Name') }} {{ sort_link('date', 'Date & time') }}",
+        ({"sort": "name"}, {"sort": "-date"}, {"sort": ""}),
+        options=AUTO,
+    ),
+    Case(
+        "paginator-object",
+        "{% for item in page %}{{ item }}{{ ', ' if not loop.last }}{% endfor %} — page {{ page.number }}/"
+        "{{ page.num_pages }}{% if page.has_next() %} <a href='?p={{ page.number + 1 }}'>next</a>{% endif %}",
+        ({"page": Page(["a", "b"], 1, 2, 5)}, {"page": Page(["e"], 3, 2, 5)}),
+    ),
+    Case(
+        "html-comment-and-conditional-comments",
+        '<!--[if lt IE 9]><script src="{{ static }}/html5shiv.js"></script><![endif]-->\n'
+        "<!-- rendered for {{ user|default('anonymous') }} -->{# not in output #}\n{{ '<!-- x -->'|safe }}",
+        ({"static": "/s"}, {"static": "/s", "user": "<ann>"}),
+        options=AUTO,
+    ),
+    Case(
+        "inline-svg-icons",
+        '{% macro icon(name, size=16, cls=\'\') %}<svg class="icon icon-{{ name }} {{ cls }}" width="{{ size }}" '
+        'height="{{ size }}" aria-hidden="true"><use xlink:href="#{{ name }}"/></svg>{% endmacro %}'
+        "{% for n in ['home', 'user', 'cog'] %}{{ icon(n, size=loop.index * 8, cls='nav' if loop.first) }}{% endfor %}",
+        ({},),
+        options=AUTO,
+    ),
+    Case(
+        "email-markup-safe-mix",
+        "{% set greeting = 'Dear ' ~ name %}{{ greeting }},\n{{ body|safe }}\n{{ signature }}\n"
+        "{{ (greeting ~ '<br>')|safe }}{{ greeting|e ~ '<br>'|safe }}",
+        ({"name": "<Ann>", "body": "<p>Hi</p>", "signature": Markup("<i>-- team</i>")},),
+        options=AUTO,
+    ),
 ]
