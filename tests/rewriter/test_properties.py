@@ -93,7 +93,9 @@ def finding_marks(finding: str, open_findings: Collection[str]) -> list[Any]:
 
 
 BODY_GAPS: dict[str, Callable[[bytes], bool]] = {}
-ATTRIBUTE_GAPS: dict[str, Callable[[bytes], bool]] = {}
+ATTRIBUTE_GAPS: dict[str, Callable[[bytes], bool]] = {
+    "F12": lambda d: b"<template" in d.lower() and (b"<svg" in d.lower() or b"<math" in d.lower()),
+}
 # Every finding's repro stays a test: plain once FIXED, strict xfail while OPEN.
 BODY_REPROS = {
     "F1": b"<p>x</",
@@ -104,7 +106,10 @@ BODY_REPROS = {
     "F8": b"<svg><html></html></body>",
     "F9": b"\xff\xfe",
 }
-ATTRIBUTE_REPROS = {"F5": b'<link rel="SHORTCUT ICON" href="/favicon.ico" />'}
+ATTRIBUTE_REPROS = {
+    "F5": b'<link rel="SHORTCUT ICON" href="/favicon.ico" />',
+    "F12": b"<template><svg></template><script>x<link rel=icon></script>",
+}
 
 
 def shows_open_gap(data: bytes, gaps: dict[str, Callable[[bytes], bool]]) -> bool:
@@ -316,6 +321,21 @@ def is_icon_link(tag: Tag) -> bool:
     return "icon" in CSS_WHITESPACE.split(rel.translate(ASCII_LOWER))
 
 
+def assert_only_icon_links_changed(data: bytes, output: bytes) -> None:
+    """Each `link[rel~=icon]` the oracle finds got the new href and kept its other attributes;
+    every byte outside those tags is unchanged."""
+    before = [t for t in find_body_end(data).tags if is_icon_link(t)]
+    after = [t for t in find_body_end(output).tags if is_icon_link(t)]
+    assert len(after) == len(before), output
+    edges_in = [0, *[x for t in before for x in (t.start, t.end)], len(data)]
+    edges_out = [0, *[x for t in after for x in (t.start, t.end)], len(output)]
+    for i in range(0, len(edges_in), 2):
+        assert data[edges_in[i] : edges_in[i + 1]] == output[edges_out[i] : edges_out[i + 1]]
+    for old, new in zip(before, after, strict=True):
+        expected = attribute_values(old) | {"href": NEW_HREF}
+        assert attribute_values(new) == expected, (data[old.start : old.end], output)
+
+
 @PROPERTY_SETTINGS
 @given(data=documents, sizes=chunk_sizes)
 @example(data=b"<LINK REL=icon><p>x</p><link rel=icon href='a'/>", sizes=[2])
@@ -338,18 +358,7 @@ def test_attribute_rule_changes_only_matched_tags(
         assert output == data
         return
 
-    before = [t for t in find_body_end(data).tags if is_icon_link(t)]
-    after = [t for t in find_body_end(output).tags if is_icon_link(t)]
-    assert [t.name for t in after] == [t.name for t in before], output
-    # Everything between the matched tags is untouched, byte for byte.
-    edges_in = [0, *[x for t in before for x in (t.start, t.end)], len(data)]
-    edges_out = [0, *[x for t in after for x in (t.start, t.end)], len(output)]
-    for i in range(0, len(edges_in), 2):
-        assert data[edges_in[i] : edges_in[i + 1]] == output[edges_out[i] : edges_out[i + 1]]
-    # Each matched tag keeps its attributes and gains the new href.
-    for old, new in zip(before, after, strict=True):
-        expected = attribute_values(old) | {"href": NEW_HREF}
-        assert attribute_values(new) == expected, (data[old.start : old.end], output)
+    assert_only_icon_links_changed(data, output)
 
 
 @pytest.mark.parametrize(
@@ -378,8 +387,7 @@ def test_finding_repro_attribute_rule(finding: str, document: bytes) -> None:
     rewriter = Rewriter().on(
         "link[rel~=icon]", element=lambda el: el.set_attribute("href", NEW_HREF)
     )
-    tags = [t for t in find_body_end(run(rewriter, [document])).tags if is_icon_link(t)]
-    assert [attribute_values(t).get("href") for t in tags] == [NEW_HREF]
+    assert_only_icon_links_changed(document, run(rewriter, [document]))
 
 
 # -- the oracle, checked -------------------------------------------------------------------
