@@ -9,12 +9,9 @@ or stop the server get their own. Every wait is bounded and every process is sto
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -24,6 +21,8 @@ from typing import Any
 
 import httpx2
 import pytest
+
+from tests.running import Running
 
 PAGE = (
     b"<!doctype html><html><head><title>Landing</title></head><body><h1>Upstream</h1></body></html>"
@@ -121,72 +120,6 @@ def make_project(project: Path, site: Site) -> Path:
     (views / "banner.html").write_text("<p>{{ env.GREETING }}</p>\n")
     write_config(project, site)
     return project
-
-
-class Running:
-    """An `edgeviews` command running in a project, its output collected line by line."""
-
-    def __init__(self, args: list[str], cwd: Path) -> None:
-        # The repository first on the path: the command runs from the project folder, and the
-        # package may not be installed (a plain checkout).
-        path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
-        environment = {**os.environ, "PYTHONPATH": path, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "edgeviews", *args],
-            cwd=cwd,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env=environment,
-        )
-        self.lines: list[str] = []
-        self._changed = threading.Condition()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            with self._changed:
-                self.lines.append(line.rstrip("\n"))
-                self._changed.notify_all()
-
-    def mark(self) -> int:
-        with self._changed:
-            return len(self.lines)
-
-    def wait_for(self, pattern: str, *, after: int = 0, timeout: float = TIMEOUT) -> re.Match[str]:
-        """The first line from `after` on that matches; fails with the output so far."""
-        deadline = time.monotonic() + timeout
-        compiled = re.compile(pattern)
-        with self._changed:
-            while True:
-                for line in self.lines[after:]:
-                    found = compiled.search(line)
-                    if found:
-                        return found
-                left = deadline - time.monotonic()
-                if left <= 0 or not self._reader.is_alive():  # timed out, or the process ended
-                    pytest.fail(f"no line matching {pattern!r}; output:\n{self.output}")
-                self._changed.wait(min(left, 0.1))
-
-    @property
-    def output(self) -> str:
-        return "\n".join(self.lines)
-
-    def stop(self, signum: int = signal.SIGINT, timeout: float = 10) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signum)
-        try:
-            return self.process.wait(timeout)
-        finally:
-            self.kill()
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(5)
-        self._reader.join(5)
 
 
 def start_dev(project: Path) -> tuple[Running, str]:
