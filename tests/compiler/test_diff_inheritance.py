@@ -345,22 +345,13 @@ def test_options_apply_to_every_template(
         )
 
 
-F6 = pytest.mark.xfail(
-    strict=True,
-    reason="F6 in docs/compiler-findings.md: self in a parent names the parent, not the child",
-)
-
-
 @pytest.mark.parametrize(
     "source",
     [
         "{{ self }}|{% include 'partial' %}",
-        pytest.param("{% extends 'parent' %}{% block b %}{{ self }}{% endblock %}", marks=F6),
-        pytest.param("{% extends 'parent' %}", marks=F6),
-        pytest.param(
-            "{% extends 'parent' %}{% block b %}[{{ super() }}]{% endblock %}{% block c %}C{% endblock %}",
-            marks=F6,
-        ),
+        "{% extends 'parent' %}{% block b %}{{ self }}{% endblock %}",
+        "{% extends 'parent' %}",
+        "{% extends 'parent' %}{% block b %}[{{ super() }}]{% endblock %}{% block c %}C{% endblock %}",
         "{% extends 'plain_parent' %}{% block b %}[{{ super() }}]{% endblock %}",
         "{% if d > 0 %}{{ d }}{% with d = d - 1 %}{% include 'views/page.html' %}{% endwith %}{% endif %}",
         "{% from 'macros' import m %}{{ m() }}|{% import 'macros' as ms %}{{ ms.m() }}",
