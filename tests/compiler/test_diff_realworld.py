@@ -13,7 +13,17 @@ from typing import Any
 import pytest
 
 from tests.compiler.conftest import assert_same
-from tests.compiler.realworld import configs, feeds, macros, objects, pages, roles, snippets, webapp
+from tests.compiler.realworld import (
+    configs,
+    feeds,
+    macros,
+    misc,
+    objects,
+    pages,
+    roles,
+    snippets,
+    webapp,
+)
 from tests.compiler.realworld.case import Case
 
 ALL: list[Case] = [
@@ -25,6 +35,7 @@ ALL: list[Case] = [
     *snippets.CASES,
     *roles.CASES,
     *webapp.CASES,
+    *misc.CASES,
 ]
 
 # Open findings: case id -> the findings entry it reproduces.
