@@ -305,7 +305,7 @@ class CodeGenerator(NodeVisitor):
         if "self" in find_undeclared(node.body, ("self",)):
             ref = frame.symbols.declare_parameter("self")
             self.writeline(
-                f"{ref} = TemplateReference(ctx, blocks, {eval_ctx.autoescape!r},"
+                f"{ref} = TemplateReference(ctx, blocks, {bool(self.env.autoescape)!r},"
                 f" {self.undefined_class()}, blocks.get(CONTEXT_NAME, {self.jinja_name!r}))"
             )
         frame.symbols.analyze_node(node)
@@ -337,14 +337,14 @@ class CodeGenerator(NodeVisitor):
             if "self" in undeclared:
                 ref = block_frame.symbols.declare_parameter("self")
                 self.writeline(
-                    f"{ref} = TemplateReference(ctx, blocks, {eval_ctx.autoescape!r},"
+                    f"{ref} = TemplateReference(ctx, blocks, {bool(self.env.autoescape)!r},"
                     f" {self.undefined_class()}, blocks.get(CONTEXT_NAME, {self.jinja_name!r}))"
                 )
             if "super" in undeclared:
                 ref = block_frame.symbols.declare_parameter("super")
                 self.writeline(
                     f"{ref} = super_block(ctx, blocks, {name!r}, {self.prefix}block_{name},"
-                    f" {eval_ctx.autoescape!r}, {self.undefined_class()})"
+                    f" {bool(self.env.autoescape)!r}, {self.undefined_class()})"
                 )
             block_frame.symbols.analyze_node(block)
             block_frame.block = name
@@ -581,7 +581,7 @@ class CodeGenerator(NodeVisitor):
         for child in node.nodes:
             try:
                 const = child.as_const(frame.eval_ctx)
-                if frame.eval_ctx.autoescape:
+                if self.constant_autoescape(frame):
                     const = escape(const)
                 text = str(const)
             except (nodes.Impossible, Exception):
@@ -960,6 +960,8 @@ class CodeGenerator(NodeVisitor):
                     self.writeline("else:")
                 self.indent()
                 saved_ctx = frame.eval_ctx.save()
+                if not frame.eval_ctx.volatile:
+                    frame.eval_ctx.outer_autoescape = frame.eval_ctx.autoescape  # type: ignore[attr-defined]
                 for key, const in values.items():
                     setattr(frame.eval_ctx, key, const)
                 setattr(frame.eval_ctx, dynamic.key, mode)
@@ -977,6 +979,16 @@ class CodeGenerator(NodeVisitor):
                 self.visit(child, frame)
             frame.eval_ctx.revert(saved_ctx)
         self.writeline(f"blocks[AUTOESCAPE_STATE] = {saved_state}")
+
+    def constant_autoescape(self, frame: Frame) -> bool:
+        """The mode constants are escaped with at compile time.
+
+        Under a run-time mode jinja2 leaves its compile-time mode at the enclosing value, and
+        folds constant output with that: so do we, in both branches.
+        """
+        if frame.eval_ctx.volatile:
+            return bool(getattr(frame.eval_ctx, "outer_autoescape", frame.eval_ctx.autoescape))
+        return bool(frame.eval_ctx.autoescape)
 
     def dynamic_autoescape(self) -> str:
         """The context's autoescape mode at run time (jinja2's ``context.eval_ctx.autoescape``)."""
@@ -1022,7 +1034,13 @@ class CodeGenerator(NodeVisitor):
         return python_literal(val)
 
     def visit_TemplateData(self, node: nodes.TemplateData, frame: Frame) -> None:
-        self.write(self.literal(node.as_const(frame.eval_ctx)))
+        try:
+            self.write(self.literal(node.as_const(frame.eval_ctx)))
+        except nodes.Impossible:
+            # Under a run-time autoescape mode (volatile): jinja2 marks the text safe if the
+            # mode escapes. Each of our two compiled branches knows its mode.
+            wrap = "Markup" if frame.eval_ctx.autoescape else ""
+            self.write(f"{wrap}({node.data!r})")
 
     def visit_Tuple(self, node: nodes.Tuple, frame: Frame) -> None:
         self.write("(")

@@ -189,7 +189,8 @@ class BlockReference:
         out: list[str] = []
         self._stack[self._depth](self._context, out, self._blocks)
         rv = "".join(out)
-        if self._autoescape:
+        # The context's autoescape mode at call time, as jinja2's context.eval_ctx.
+        if self._blocks.get(AUTOESCAPE_STATE, self._autoescape):
             return Markup(rv)
         return rv
 
