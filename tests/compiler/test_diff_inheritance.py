@@ -376,3 +376,28 @@ def test_named_templates_load_like_get_template(
         name="views/page.html",
         autoescape=autoescape,
     )
+
+
+F7 = pytest.mark.xfail(
+    strict=True,
+    reason="F7 in docs/compiler-findings.md: include without context in a recursive loop",
+)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(
+            "{% for i in [1] recursive %}{% include 'p' without context %}{% endfor %}", marks=F7
+        ),
+        pytest.param(
+            "{% for i in [1] recursive %}x{% include 'p' without context %}{% endfor %}", marks=F7
+        ),
+        "{% for i in [1, 2] recursive %}{% include 'p' %}{% endfor %}",
+        "{% for i in [1, 2] %}{% include 'p' without context %}{% endfor %}",
+    ],
+)
+def test_include_inside_recursive_loops(assert_same: AssertSame, source: str) -> None:
+    """jinja2 compiles a recursive loop body as a function, like a macro body, so an include
+    without context there yields a generator into the output (a jinja2 quirk, reproduced)."""
+    assert_same(source, {"a": 1}, templates={"p": "[{{ a }}]"})
