@@ -250,3 +250,26 @@ def test_renders_in_threads_do_not_share_state(compile_module: Callable[..., Any
     with ThreadPoolExecutor(max_workers=8) as pool:
         for _ in range(5):
             assert list(pool.map(lambda case: module.render(case), cases)) == expected
+
+
+def test_views_sharing_one_runtime_keep_their_own_templates(assert_same_built: AssertSame) -> None:
+    """Two views in one build share `_runtime`; a partial name each compiles from a different
+    source (as after an edit) must not leak between them through a run-time cache."""
+    source = (
+        "{% import 'lib.html' as l %}{{ l.v }}|{% from 'lib.html' import m %}{{ m() }}|"
+        "{% include 'lib.html' without context %}|{% include 'lib.html' %}"
+    )
+    for tag in ["A", "B", "A"]:
+        assert_same_built(
+            source,
+            {},
+            templates={
+                "lib.html": "{% set v = '"
+                + tag
+                + "' %}{% macro m() %}m"
+                + tag
+                + "{% endmacro %}"
+                + tag
+                + "-body"
+            },
+        )
