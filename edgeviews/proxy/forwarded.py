@@ -13,14 +13,17 @@ from dataclasses import dataclass
 
 from edgeviews.proxy.settings import IPNetwork
 
-_FORWARDING: tuple[bytes, ...] = (
-    b"x-forwarded-for",
-    b"x-forwarded-proto",
-    b"x-forwarded-host",
-    b"x-forwarded-port",
-    b"x-real-ip",
-    b"forwarded",
+FORWARDING_HEADERS: frozenset[bytes] = frozenset(
+    {
+        b"x-forwarded-for",
+        b"x-forwarded-proto",
+        b"x-forwarded-host",
+        b"x-forwarded-port",
+        b"x-real-ip",
+        b"forwarded",
+    }
 )
+"""Incoming forwarding headers: never passed on as they are (ours replace them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +85,7 @@ def client_view(
 
 
 def is_forwarding_header(name: bytes) -> bool:
-    return name in _FORWARDING
+    return name in FORWARDING_HEADERS
 
 
 def forwarding_headers(

@@ -6,7 +6,6 @@ for that message. Applied in both directions (trap 5 of notes/proxy.md).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Final
 
 HOP_BY_HOP: Final = frozenset(
@@ -24,22 +23,22 @@ HOP_BY_HOP: Final = frozenset(
 )
 
 
-def connection_tokens(headers: Iterable[tuple[bytes, bytes]]) -> frozenset[bytes]:
-    """The lower-cased header names listed in every `Connection` (and `Proxy-Connection`) field."""
-    names: set[bytes] = set()
-    for name, value in headers:
-        if name.lower() in (b"connection", b"proxy-connection"):
-            names.update(token.strip().lower() for token in value.split(b",") if token.strip())
-    return frozenset(names)
-
-
 def drop_hop_by_hop(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-    """The end-to-end headers only, names lower-cased, order and repeats kept."""
-    named = connection_tokens(headers)
+    """The end-to-end headers only, names lower-cased, order and repeats kept.
+
+    One pass (each name lower-cased once); the `Connection` tokens, which are rare, are
+    applied afterwards. It runs twice per proxied request.
+    """
     kept: list[tuple[bytes, bytes]] = []
+    named: set[bytes] | None = None
     for name, value in headers:
         lower = name.lower()
-        if lower in HOP_BY_HOP or lower in named:
+        if lower in HOP_BY_HOP:
+            if lower == b"connection" or lower == b"proxy-connection":
+                tokens = {t.strip().lower() for t in value.split(b",")}
+                named = tokens if named is None else named | tokens
             continue
         kept.append((lower, value))
+    if named:
+        return [(name, value) for name, value in kept if name not in named]
     return kept

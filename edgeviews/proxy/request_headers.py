@@ -11,11 +11,15 @@ from dataclasses import dataclass
 
 from edgeviews.proxy.content_coding import upstream_accept_encoding
 from edgeviews.proxy.etags import upstream_if_none_match
-from edgeviews.proxy.forwarded import ClientView, forwarding_headers, is_forwarding_header
+from edgeviews.proxy.forwarded import FORWARDING_HEADERS, ClientView, forwarding_headers
 from edgeviews.proxy.hop_by_hop import drop_hop_by_hop
 from edgeviews.proxy.routes import CompiledRoute, filter_cookie_header
 
-_REPLACED = frozenset({b"host", b"via", b"accept-encoding", b"expect", b"cookie", b"if-none-match"})
+_REPLACED = frozenset(
+    {b"host", b"via", b"accept-encoding", b"expect", b"cookie", b"if-none-match"}
+).union(FORWARDING_HEADERS)
+"""Headers not copied as they are: ours replace them, or they are rewritten below."""
+_RANGE = frozenset({b"range", b"if-range"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +47,7 @@ def upstream_request_headers(
     translated = False
     allowed = route.route.forward_cookies
     for name, value in end_to_end:
-        if name in _REPLACED or is_forwarding_header(name):
+        if name in _REPLACED:
             if name == b"accept-encoding":
                 accept_encoding.append(value)
             elif name == b"via":
@@ -61,7 +65,7 @@ def upstream_request_headers(
                     if mapped is not None:
                         out.append((name, mapped))
             continue
-        if drop_range and name in (b"range", b"if-range"):
+        if drop_range and name in _RANGE:
             continue
         out.append((name, value))
     out.append((b"accept-encoding", upstream_accept_encoding(accept_encoding)))

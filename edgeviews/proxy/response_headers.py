@@ -8,6 +8,7 @@ Content-Length, Accept-Ranges and Last-Modified, gets a weak ETag covering the s
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from edgeviews.proxy.csp import ScriptSources, merge_policy_list
@@ -19,7 +20,7 @@ from edgeviews.proxy.public_urls import PublicMapping
 _URL_HEADERS = frozenset({b"location", b"content-location"})
 _CSP_HEADERS = frozenset({b"content-security-policy", b"content-security-policy-report-only"})
 _HTML_TYPES: Final = (b"text/html", b"application/xhtml+xml")
-_NOT_ASCII_COMPATIBLE: Final = (b"utf-16", b"utf-32", b"ucs-2", b"ucs-4", b"utf-7")
+_NOT_ASCII_COMPATIBLE: Final = re.compile(rb"utf-16|utf-32|ucs-2|ucs-4|utf-7")
 _DROPPED_WHEN_REWRITTEN = frozenset(
     {
         b"content-length",
@@ -116,8 +117,11 @@ def header_value(headers: list[tuple[bytes, bytes]], name: bytes) -> bytes | Non
 
 def is_rewritable_html(headers: list[tuple[bytes, bytes]]) -> bool:
     """HTML (or XHTML) in an ASCII-compatible charset: what the rewriter may touch."""
-    content_type = (header_value(headers, b"content-type") or b"").lower()
+    content_type = header_value(headers, b"content-type")
+    if content_type is None:
+        return False
+    content_type = content_type.lower()
     if not content_type.startswith(_HTML_TYPES):
         return False
     _, _, params = content_type.partition(b";")
-    return not any(charset in params for charset in _NOT_ASCII_COMPATIBLE)
+    return _NOT_ASCII_COMPATIBLE.search(params) is None

@@ -10,6 +10,7 @@ an upstream resolving them would leave the base path or the matched prefix.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Final
 from urllib.parse import unquote
 
@@ -17,7 +18,8 @@ import httpx2
 
 from edgeviews.proxy.routes import Upstream
 
-_FORBIDDEN_RAW: Final = frozenset(range(0x21)) | {0x7F, ord("\\"), ord("#")}
+_FORBIDDEN_RAW: Final = re.compile(rb"[\x00-\x20\x7f\\#]")
+"""Spaces, controls, DEL, backslash and '#': never in a path we forward."""
 _UNRESERVED_OK: Final = frozenset(range(0x21, 0x7F))
 
 
@@ -44,9 +46,11 @@ def check_path(path: str, raw_path: bytes) -> None:
     """Refuse anything but an origin-form path without dot segments."""
     if not raw_path.startswith(b"/") or raw_path.startswith(b"//"):
         raise UnsafeTarget("the request target must be a path starting with a single '/'")
-    if any(byte in _FORBIDDEN_RAW for byte in raw_path):
+    if _FORBIDDEN_RAW.search(raw_path) is not None:
         raise UnsafeTarget("the request path holds a space, control character, '\\' or '#'")
     del path  # the server's decoded path; the raw one is what the upstream will decode
+    if b"." not in raw_path and b"%" not in raw_path:
+        return  # no segment can be (or decode to) a dot segment
     for segment in unquote(raw_path.decode("latin-1")).replace("\\", "/").split("/"):
         if segment in (".", ".."):
             raise UnsafeTarget("the request path holds a '.' or '..' segment")

@@ -28,6 +28,24 @@ def test_drop_hop_by_hop_and_connection_named() -> None:
     assert drop_hop_by_hop(headers) == [(b"set-cookie", b"a=1"), (b"set-cookie", b"b=2")]
 
 
+def test_connection_tokens_from_every_field_apply_to_headers_before_and_after() -> None:
+    headers = [
+        (b"X-Early", b"1"),
+        (b"Connection", b"X-Early"),
+        (b"X-Kept", b"a"),
+        (b"Proxy-Connection", b" x-late , ,"),
+        (b"X-Late", b"2"),
+        (b"X-Kept", b"b"),
+        (b"Keep-Alive", b"timeout=5"),
+    ]
+    assert drop_hop_by_hop(headers) == [(b"x-kept", b"a"), (b"x-kept", b"b")]
+    # No Connection field: names are lower-cased, order and repeats kept.
+    assert drop_hop_by_hop([(b"A", b"1"), (b"TE", b"x"), (b"a", b"2")]) == [
+        (b"a", b"1"),
+        (b"a", b"2"),
+    ]
+
+
 def test_forwarded_headers_trusted_only_from_configured_proxies() -> None:
     incoming = [
         (b"x-forwarded-for", b"1.2.3.4"),
