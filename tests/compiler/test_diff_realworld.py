@@ -39,12 +39,7 @@ ALL: list[Case] = [
 ]
 
 # Open findings: case id -> the findings entry it reproduces.
-KNOWN: dict[str, str] = {
-    "dynamic-autoescape-concat": "R9: text in a variable autoescape block fails to compile",
-    "dynamic-autoescape-text": "R9: text in a variable autoescape block fails to compile",
-    "super-in-autoescape-false-layout": "R7: super() in an autoescape block uses compile-time mode",
-    "dynamic-autoescape-constants": "R8: constants in a variable autoescape block",
-}
+KNOWN: dict[str, str] = {}
 
 
 def _param(case: Case) -> Any:
