@@ -16,7 +16,14 @@ from tests.compiler.templategen import Obj
 
 AssertSame = Callable[..., Any]
 
-CONTEXT = {"d": {"a": 1}, "obj": Obj(name="n"), "seq": [1], "none": None}
+CONTEXT = {
+    "d": {"a": 1},
+    "obj": Obj(name="n"),
+    "seq": [1],
+    "none": None,
+    "foo": {"bar": 42},
+    "var": 0,
+}
 
 SOURCES = [
     "[{{ missing }}]",
@@ -93,6 +100,18 @@ SOURCES = [
     "[{{ varargs }}]",
     "[{{ missing|default(none) }}]",
     "[{{ none|default('x') }}]",
+    # From jinja2's test_api.py (TestUndefined).
+    "[{{ foo.missing }}]",
+    "[{{ 'foo' in missing }}]",
+    "[{{ missing|default('default', true) }}]",
+    "[{{ 'foo' if false }}]",
+    "[{{ var[42].foo }}]",
+    "[{{ foo.bar['baz']._undefined_name }}]",
+    "[{{ not missing }}]",
+    "[{{ missing is not defined }}]",
+    "[{{ none.split() }}]",
+    "[{{ missing.attr.attr2|default('d') }}]",
+    "[{{ (missing.a or 'x') ~ (d.nokey.b or 'y') }}]",
 ]
 
 
