@@ -657,6 +657,13 @@ class CodeGenerator(NodeVisitor):
             self._jinja_functions.append("loop")
             self._function_depth += 1
             self.indent()
+            if yields_directly(node.body + (node.else_ or [])):
+                # jinja2's ``yield from`` for an include without context makes this loop
+                # function a generator; rendering then fails joining it, as in jinja2.
+                self.writeline("if 0:")
+                self.indent()
+                self.writeline("yield None")
+                self.outdent()
             self.buffer(loop_frame)
             else_frame.buffer = loop_frame.buffer
         if extended_loop:
