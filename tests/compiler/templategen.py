@@ -399,6 +399,10 @@ def blocks(
         st.tuples(st.booleans(), body).map(
             lambda t: tag(f"autoescape {str(t[0]).lower()}") + t[1] + tag("endautoescape")
         ),
+        # A mode known only at run time (jinja2 keeps it in the eval context).
+        st.tuples(st.sampled_from(["a", "x is defined", "not b", "user"]), body).map(
+            lambda t: tag(f"autoescape {t[0]}") + t[1] + tag("endautoescape")
+        ),
     ]
     compound += [
         # Recursive loops over a fixed tree, with loop.* and the recursion inside.
