@@ -73,15 +73,37 @@ def encode_attribute_value(value: str) -> bytes:
 
 
 class ParsedAttribute:
-    """One attribute as it appears in the tag: its source bytes, name and decoded value."""
+    """One attribute as it appears in the tag; name and value are decoded on first use."""
 
-    __slots__ = ("end", "name", "raw", "value")
+    __slots__ = ("_name", "_value", "end", "key", "raw", "raw_value")
 
-    def __init__(self, name: str, value: str, raw: bytes, end: int = -1):
-        self.name = name
-        self.value = value
+    def __init__(self, key: bytes, raw_value: bytes | None, raw: bytes, end: int = -1):
+        self.key = key  # the lower-cased name, as bytes: what lookups compare
+        self.raw_value = raw_value
         self.raw = raw
         self.end = end  # where the attribute ends in its tag; -1 for a new attribute
+        self._name: str | None = None
+        self._value: str | None = None
+
+    @classmethod
+    def new(cls, name: str, value: str, raw: bytes) -> ParsedAttribute:
+        attribute = cls(name.encode("utf-8", "surrogateescape"), None, raw)
+        attribute._name = name
+        attribute._value = value
+        return attribute
+
+    @property
+    def name(self) -> str:
+        if self._name is None:
+            self._name = self.key.decode("utf-8", "surrogateescape")
+        return self._name
+
+    @property
+    def value(self) -> str:
+        if self._value is None:
+            raw = self.raw_value
+            self._value = decode_attribute_value(raw) if raw else ""
+        return self._value
 
 
 def parse_attributes(tag: bytes, lower: bytes, start: int) -> list[ParsedAttribute]:
@@ -95,13 +117,7 @@ def parse_attributes(tag: bytes, lower: bytes, start: int) -> list[ParsedAttribu
     for match in ATTRIBUTE.finditer(tag, start, len(tag) - 1):
         raw_name, double, single, unquoted = match.groups()
         raw_value = double if double is not None else single if single is not None else unquoted
-        if raw_value:
-            text = raw_value.decode("utf-8", "surrogateescape")
-            value = decode_references(text, in_attribute=True) if "&" in text else text
-        else:
-            value = ""
-        name = raw_name.lower().decode("utf-8", "surrogateescape")
-        result.append(ParsedAttribute(name, value, match.group(), match.end()))
+        result.append(ParsedAttribute(raw_name.lower(), raw_value, match.group(), match.end()))
     return result
 
 

@@ -177,9 +177,9 @@ class Element(AttributeSource):
 
     def get_attribute(self, name: str) -> str | None:
         """The decoded value of attribute `name` (case-insensitive), or None."""
-        name = name.lower()
+        key = name.encode("utf-8", "surrogateescape").lower()
         for attribute in self._parsed():
-            if attribute.name == name:
+            if attribute.key == key:
                 return attribute.value
         return None
 
@@ -190,10 +190,10 @@ class Element(AttributeSource):
         """Set attribute `name`; the tag is rewritten, other attributes keep their bytes."""
         name = name.lower()
         raw = name.encode("utf-8") + b'="' + encode_attribute_value(value) + b'"'
-        new = ParsedAttribute(name, value, raw)
+        new = ParsedAttribute.new(name, value, raw)
         attributes = self._parsed()
         for index, attribute in enumerate(attributes):
-            if attribute.name == name:
+            if attribute.key == new.key:
                 attributes[index] = new
                 break
         else:
@@ -201,9 +201,9 @@ class Element(AttributeSource):
         self._changed = True
 
     def remove_attribute(self, name: str) -> None:
-        name = name.lower()
+        key = name.encode("utf-8", "surrogateescape").lower()
         attributes = self._parsed()
-        kept = [attribute for attribute in attributes if attribute.name != name]
+        kept = [attribute for attribute in attributes if attribute.key != key]
         if len(kept) != len(attributes):
             self._attributes = kept
             self._changed = True

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 WS = rb"\t\n\f\r "
 # Inside a tag: separators, then attributes; a name followed by `=` must take a value.
@@ -76,14 +77,14 @@ def _alternation(names: Iterable[bytes]) -> bytes:
     sre rejects a literal-led branch with one comparison, so a factored trie costs a
     few comparisons per `<` where a flat list of twenty names would cost twenty.
     """
-    trie: dict[int, dict] = {}  # type: ignore[type-arg]
+    trie: dict[int, Any] = {}
     for name in sorted(set(names)):
         node = trie
         for byte in name:
             node = node.setdefault(byte, {})
         node[-1] = {}
 
-    def emit(node: dict) -> bytes:  # type: ignore[type-arg]
+    def emit(node: dict[int, Any]) -> bytes:
         branches = [
             re.escape(bytes((byte,))) + emit(child)
             for byte, child in sorted(node.items())

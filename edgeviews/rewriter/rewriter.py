@@ -12,7 +12,7 @@ import codecs
 import logging
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from edgeviews.rewriter.element import Comment, Element, EndTag, TextChunk
 from edgeviews.rewriter.grammar import VOID_ELEMENTS
@@ -21,6 +21,15 @@ from edgeviews.rewriter.selectors import AttributeSource, Compound, Selector, pa
 from edgeviews.rewriter.tree import OpenElements
 
 logger = logging.getLogger("edgeviews.rewriter")
+
+
+class _Handle(Protocol):
+    def snapshot(self) -> tuple[object, ...]: ...
+
+    def restore(self, state: tuple[object, ...]) -> None: ...
+
+
+_H = TypeVar("_H", bound=_Handle)
 
 ElementHandler = Callable[[Element], object]
 EndTagHandler = Callable[[EndTag], object]
@@ -238,12 +247,12 @@ class _Session(Scanner):
         else:
             self._on_error(error)
 
-    def _call(self, handler: Callable[[object], object], handle: object) -> None:
-        state = handle.snapshot()  # type: ignore[attr-defined]
+    def _call(self, handler: Callable[[_H], object], handle: _H) -> None:
+        state = handle.snapshot()
         try:
             handler(handle)
         except Exception as error:
-            handle.restore(state)  # type: ignore[attr-defined]
+            handle.restore(state)
             self._report(error)
 
     def _update_interest(self) -> None:
@@ -336,7 +345,7 @@ class _Session(Scanner):
                 continue
             matched = True
             if rule.element is not None:
-                self._call(rule.element, element)  # type: ignore[arg-type]
+                self._call(rule.element, element)
             if rule.end_tag is not None:
                 element.on_end_tag(rule.end_tag)
             if rule.text is not None or rule.comments is not None:
@@ -402,7 +411,7 @@ class _Session(Scanner):
             return end_tag
         handle = EndTag(element.tag_name)
         for handler in element._end_handlers:
-            self._call(handler, handle)  # type: ignore[arg-type]
+            self._call(handler, handle)
         return element.render_end(handle.render(end_tag))
 
     def _end_body(self, end_tag: bytes) -> bytes:
@@ -420,12 +429,12 @@ class _Session(Scanner):
             for rule in self._body_rules:
                 if rule.selector.matches(element, []):
                     if rule.element is not None:
-                        self._call(rule.element, element)  # type: ignore[arg-type]
+                        self._call(rule.element, element)
                     if rule.end_tag is not None:
                         element.on_end_tag(rule.end_tag)
             handle = EndTag("body")
             for handler in element._end_handlers:
-                self._call(handler, handle)  # type: ignore[arg-type]
+                self._call(handler, handle)
             result = element.render_start() + element.render_end(handle.render(end_tag))
         else:
             result = end_tag
@@ -453,7 +462,7 @@ class _Session(Scanner):
         for tracked in self._tracked:
             for rule in tracked.scopes:
                 if rule.text is not None:
-                    self._call(rule.text, chunk)  # type: ignore[arg-type]
+                    self._call(rule.text, chunk)
         rendered = chunk.render(original)
         return None if rendered is original else rendered
 
@@ -473,6 +482,6 @@ class _Session(Scanner):
         for tracked in self._tracked:
             for rule in tracked.scopes:
                 if rule.comments is not None:
-                    self._call(rule.comments, comment)  # type: ignore[arg-type]
+                    self._call(rule.comments, comment)
         rendered = comment.render(original)
         return None if rendered is original else rendered

@@ -63,6 +63,12 @@ _HTML_ENCODING = re.compile(
 _FONT_BREAKOUT = re.compile(rb"[\t\n\f\r /](?:color|face|size)[\t\n\f\r /=>]")
 
 
+def _walk(walker: re.Pattern[bytes], low: bytes, pos: int) -> int:
+    """Where the exact walk from `pos` stops (the walker always matches, maybe empty)."""
+    walked = walker.match(low, pos)
+    return pos if walked is None else walked.end()
+
+
 def in_data_state(low: bytes, start: int, pos: int) -> bool:
     """Cheap proof that `pos` is in the data state, given that `start` is.
 
@@ -186,8 +192,14 @@ class Scanner:
                 if self.foreign:
                     ends = ends | {self.foreign[-1][0]}
         swallow: frozenset[bytes] = frozenset()
-        if starts is not None and ends is not None and self.tree_states and not self.foreign:
-            swallow = _SWALLOWABLE - self.interest_starts - self.interest_ends  # type: ignore[operator]
+        wanted_starts, wanted_ends = self.interest_starts, self.interest_ends
+        if (
+            wanted_starts is not None
+            and wanted_ends is not None
+            and self.tree_states
+            and not self.foreign
+        ):
+            swallow = _SWALLOWABLE - wanted_starts - wanted_ends
             if not self.scripting:
                 swallow = swallow - {b"noscript"}
             if self.comment_events:
@@ -325,7 +337,7 @@ class Scanner:
                     pos = hold
                     break
                 if not proven:
-                    walked = self._walker.match(low, pos).end()  # type: ignore[union-attr]
+                    walked = _walk(self._walker, low, pos)
                     if walked != start:
                         match = self._candidate.match(low, walked) if walked < n else None
                         if match is None:
@@ -606,7 +618,7 @@ class Scanner:
         if last < 0:
             return n
         if not in_data_state(low, pos, last):
-            return self._walker.match(low, pos).end()  # type: ignore[union-attr]
+            return _walk(self._walker, low, pos)
         if last + 1 == n:
             return last
         following = low[last + 1]

@@ -63,8 +63,9 @@ class OpenElement(AttributeSource):
     def get_attribute(self, name: str) -> str | None:
         if self._attributes is None:
             self._attributes = parse_attributes(self._raw, self._lower, self._name_end)
+        key = name.encode("utf-8", "surrogateescape")
         for attribute in self._attributes:
-            if attribute.name == name:
+            if attribute.key == key:
                 return attribute.value
         return None
 
