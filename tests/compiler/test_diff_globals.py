@@ -79,3 +79,40 @@ def test_baked_globals(
         autoescape=autoescape,
         extensions=["do"],
     )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        float("inf"),
+        float("-inf"),
+        float("nan"),
+        -0.0,
+        1e100,
+        2.5e-8,
+        10**40,
+        -(10**40),
+        "quote ' double \" backslash \\ newline \n tab \t nul \x00 é ☃ \U0001f600",
+        "{{ not a tag }}{% neither %}",
+        (),
+        (1,),
+        ((1, "a"), [None, True]),
+        {"nested": {"deep": [1, (2, 3)]}, 1: "int key", None: "none key"},
+        [],
+        {},
+        True,
+        None,
+    ],
+    ids=repr,
+)
+def test_baked_literal_values_round_trip(
+    assert_same: AssertSame, autoescape: bool, value: object
+) -> None:
+    """Every literal kind the contract allows, baked into the module, prints and compares as
+    the same value does in jinja2's env.globals."""
+    assert_same(
+        "[{{ g }}]|{{ g is defined }}|{{ g == g }}|{{ g|string|length }}|{{ g|tojson if g is not number or g == g else '' }}",
+        {},
+        globals={"g": value},
+        autoescape=autoescape,
+    )
