@@ -33,6 +33,10 @@ from markupsafe import Markup, escape
 from edgeviews.compiler.catalog import FILTER_FUNCTIONS, TEST_FUNCTIONS
 from edgeviews.compiler.errors import TemplateSyntaxError
 
+INLINE_ESCAPE = "".join(
+    f".replace({old!r}, {new!r})"
+    for old, new in (("&", "&amp;"), (">", "&gt;"), ("<", "&lt;"), ("'", "&#39;"), ('"', "&#34;"))
+)
 OPERATORS = {
     "eq": "==",
     "ne": "!=",
@@ -408,6 +412,10 @@ class CodeGenerator(NodeVisitor):
                     self.write(f"{seen_names[child.name]} if type({ref}) is str else ")
                 elif isinstance(child, nodes.Name):
                     seen_names[child.name] = temp
+                    if frame.eval_ctx.autoescape:
+                        # The common case inline: a str variable, MarkupSafe's replacements.
+                        ref = frame.symbols.ref(child.name)
+                        self.write(f"{ref}{INLINE_ESCAPE} if type({ref}) is str else ")
                 self.write("to_html(" if frame.eval_ctx.autoescape else "str(")
                 self.visit(child, frame)
                 self.write(")")
