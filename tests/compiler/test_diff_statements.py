@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from markupsafe import Markup
 
 from tests.compiler.templategen import sample_context
 
@@ -419,3 +420,54 @@ def test_autoescape_blocks(assert_same: AssertSame, autoescape: bool, source: st
 )
 def test_raw_and_comments(assert_same: AssertSame, autoescape: bool, source: str) -> None:
     assert_same(source, {"x": "<x>"}, autoescape=autoescape)
+
+
+def _iterables() -> list[Any]:
+    return [
+        [],
+        [1],
+        [3, 1, 3, 3, None],
+        "ab",
+        "",
+        (1, "<a>"),
+        {"b": 1, "a": 2},
+        {"x": 1}.items(),
+        {"x": 1}.keys(),
+        range(4),
+        range(0),
+        {3, 1, 2},
+        frozenset(),
+        [[1, 2], [3]],
+        [{"a": 1}, {"a": 1}, {"a": 2}],
+        None,
+        5,
+        Markup("<b>x</b>"),
+    ]
+
+
+LOOP_ATTRIBUTES = (
+    "{{ loop.index }}.{{ loop.index0 }}.{{ loop.revindex }}.{{ loop.revindex0 }}."
+    "{{ loop.first }}.{{ loop.last }}.{{ loop.length }}.{{ loop.depth }}.{{ loop.depth0 }}."
+    "{{ loop.previtem }}.{{ loop.nextitem }}.{{ loop.changed(i) }}.{{ loop.cycle('o', 'e') }}"
+)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% for i in v %}[{{ i }}:" + LOOP_ATTRIBUTES + "]{% else %}empty{% endfor %}",
+        "{% for i in v if i %}[{{ i }}:" + LOOP_ATTRIBUTES + "]{% else %}none true{% endfor %}",
+        "{% for i in v %}{% for j in v %}{{ loop.index }}{{ loop.depth }}{% endfor %};{% endfor %}",
+        "{% for i in v recursive %}[{{ i }}:{{ loop.depth }}{% if i is iterable and i is not string and i is not mapping %}{{ loop(i) }}{% endif %}]{% endfor %}",
+        "{{ v|length if v is sequence else 'no length' }}",
+    ],
+)
+def test_loops_over_every_kind_of_iterable(
+    assert_same_many: AssertSame, autoescape: bool, source: str
+) -> None:
+    assert_same_many(
+        source,
+        [lambda value=value: {"v": value} for value in _iterables()],
+        autoescape=autoescape,
+        built=False,
+    )
