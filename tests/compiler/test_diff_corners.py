@@ -273,3 +273,102 @@ def test_views_sharing_one_runtime_keep_their_own_templates(assert_same_built: A
                 + "-body"
             },
         )
+
+
+class RaisingProperty:
+    """Properties that raise: AttributeError falls back to item lookup, others propagate."""
+
+    @property
+    def gone(self) -> str:
+        raise AttributeError("gone")
+
+    @property
+    def broken(self) -> str:
+        raise ValueError("broken property")
+
+    def __getitem__(self, key: str) -> str:
+        return f"item:{key}"
+
+
+class DynamicAttributes:
+    """__getattr__ answers every name: item lookup is never reached for `.name`."""
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return f"attr:{name}"
+
+
+def python_values() -> dict[str, Any]:
+    import collections
+    import dataclasses
+    import datetime
+    import decimal
+    import enum
+    import fractions
+    import types
+
+    Point = collections.namedtuple("Point", ["x", "y"])
+
+    @dataclasses.dataclass
+    class Item:
+        name: str
+        price: decimal.Decimal
+
+    class Color(enum.Enum):
+        RED = "<red>"
+
+    class Mapping(collections.abc.Mapping[str, int]):
+        def __getitem__(self, key: str) -> int:
+            return {"a": 1, "b": 2}[key]
+
+        def __iter__(self) -> Any:
+            return iter(["a", "b"])
+
+        def __len__(self) -> int:
+            return 2
+
+    return {
+        "nt": Point(1, "<2>"),
+        "ns": types.SimpleNamespace(a=1, items="<ns items>"),
+        "dc": Item("<pen>", decimal.Decimal("1.50")),
+        "dd": collections.defaultdict(list, {"a": [1]}),
+        "od": collections.OrderedDict([("z", 1), ("a", 2)]),
+        "mp": Mapping(),
+        "dt": datetime.datetime(2024, 2, 29, 13, 5, 9, 120),
+        "date": datetime.date(2024, 1, 2),
+        "td": datetime.timedelta(days=1, seconds=5),
+        "dec": decimal.Decimal("3.14159"),
+        "frac": fractions.Fraction(1, 3),
+        "color": Color.RED,
+        "raw": b"<bytes & 'q'>",
+        "ba": bytearray(b"ab"),
+        "cx": complex(1, -2),
+        "rp": RaisingProperty(),
+        "dyn": DynamicAttributes(),
+    }
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ nt }}|{{ nt.x }}|{{ nt.1 }}|{{ nt[0] }}|{{ nt.z }}|{{ nt|list }}|{{ nt|tojson }}",
+        "{{ ns }}|{{ ns.a }}|{{ ns['a'] }}|{{ ns.items }}|{{ ns.missing }}",
+        "{{ dc }}|{{ dc.name }}|{{ dc.price }}|{{ dc.price * 2 }}|{{ dc['name'] }}",
+        "{{ dd.a }}|{{ dd.b }}|{{ dd['c'] }}|{{ dd|length }}|{{ dd|dictsort }}",
+        "{{ od }}|{{ od|list }}|{{ od.z }}|{{ od|dictsort }}|{{ od.items()|list }}",
+        "{{ mp.a }}|{{ mp['b'] }}|{{ mp|list }}|{{ mp is mapping }}|{{ mp|dictsort }}|{{ mp|items|list }}",
+        "{{ dt }}|{{ dt.year }}|{{ dt.strftime('%Y-%m-%d %H:%M') }}|{{ date }}|{{ td }}|{{ dt.isoformat() }}",
+        "{{ dec }}|{{ dec|round(2) }}|{{ dec|float }}|{{ dec|int }}|{{ frac }}|{{ frac|float }}|{{ dec is number }}",
+        "{{ color }}|{{ color.value }}|{{ color.name }}|{{ color|string }}",
+        "{{ raw }}|{{ raw|length }}|{{ raw is string }}|{{ ba }}|{{ ba|list }}|{{ cx }}|{{ cx.imag }}|{{ cx is number }}",
+        "{{ rp.gone }}|{{ rp['x'] }}|{{ rp.gone is defined }}",
+        "{{ rp.broken }}",
+        "{{ dyn.anything }}|{{ dyn['key'] }}|{{ dyn.x is defined }}",
+        "{{ dt|string|truncate(10) }}|{{ [dt, date]|map('string')|join(',') }}|{{ raw|e }}",
+    ],
+)
+def test_python_values_in_the_context(
+    assert_same: AssertSame, autoescape: bool, source: str
+) -> None:
+    assert_same(source, python_values, autoescape=autoescape)
