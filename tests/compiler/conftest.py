@@ -102,8 +102,13 @@ def _call_render(render: Callable[..., Any], context: Context) -> Any:
 
 
 def _error(phase: str, error: BaseException) -> Outcome:
+    # Ours raises its own TemplateSyntaxError; at render time too, for a template reached
+    # only conditionally that does not compile (jinja2 loads those lazily).
+    named_like_jinjas = type(error).__name__ in {"TemplateSyntaxError", "TemplateAssertionError"}
     if isinstance(error, jinja2.TemplateSyntaxError) or (
-        phase == "compile" and hasattr(error, "lineno") and hasattr(error, "message")
+        (phase == "compile" or named_like_jinjas)
+        and hasattr(error, "lineno")
+        and hasattr(error, "message")
     ):
         return Outcome(
             phase,

@@ -378,21 +378,11 @@ def test_named_templates_load_like_get_template(
     )
 
 
-F7 = pytest.mark.xfail(
-    strict=True,
-    reason="F7 in docs/compiler-findings.md: include without context in a recursive loop",
-)
-
-
 @pytest.mark.parametrize(
     "source",
     [
-        pytest.param(
-            "{% for i in [1] recursive %}{% include 'p' without context %}{% endfor %}", marks=F7
-        ),
-        pytest.param(
-            "{% for i in [1] recursive %}x{% include 'p' without context %}{% endfor %}", marks=F7
-        ),
+        "{% for i in [1] recursive %}{% include 'p' without context %}{% endfor %}",
+        "{% for i in [1] recursive %}x{% include 'p' without context %}{% endfor %}",
         "{% for i in [1, 2] recursive %}{% include 'p' %}{% endfor %}",
         "{% for i in [1, 2] %}{% include 'p' without context %}{% endfor %}",
     ],
