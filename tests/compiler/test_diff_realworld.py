@@ -25,6 +25,7 @@ from tests.compiler.realworld import (
     webapp,
 )
 from tests.compiler.realworld.case import Case
+from tests.compiler.realworld.compose import compose
 
 ALL: list[Case] = [
     *pages.CASES,
@@ -39,7 +40,9 @@ ALL: list[Case] = [
 ]
 
 # Open findings: case id -> the findings entry it reproduces.
-KNOWN: dict[str, str] = {}
+KNOWN: dict[str, str] = {
+    "macro-defined-under-variable-autoescape": "R10: macro under a variable autoescape mode",
+}
 
 
 def _param(case: Case) -> Any:
@@ -56,6 +59,30 @@ def test_case_ids_are_unique() -> None:
 
 @pytest.mark.parametrize("case", [_param(case) for case in ALL])
 def test_realworld(case: Case) -> None:
+    for context in case.contexts:
+        assert_same(
+            case.source, context, templates=case.templates, globals=case.globals, **case.options
+        )
+
+
+COMPOSED = compose(ALL, 60, seed=20261127)
+# Open findings among the composed cases, by number (the set is fixed by ALL and the seed).
+KNOWN_COMPOSED: dict[str, str] = {
+    "48": "R10: macro under a variable autoescape mode",
+    "55": "R10: macro under a variable autoescape mode",
+}
+
+
+def _composed_param(case: Case) -> Any:
+    number = case.id.split("-")[1]
+    marks = []
+    if number in KNOWN_COMPOSED:
+        marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_COMPOSED[number]))
+    return pytest.param(case, id=case.id[:60], marks=marks)
+
+
+@pytest.mark.parametrize("case", [_composed_param(case) for case in COMPOSED])
+def test_realworld_composed(case: Case) -> None:
     for context in case.contexts:
         assert_same(
             case.source, context, templates=case.templates, globals=case.globals, **case.options

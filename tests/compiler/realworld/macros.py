@@ -312,3 +312,13 @@ CASES += [
         options={"autoescape": True},
     ),
 ]
+
+CASES += [
+    Case(
+        "macro-defined-under-variable-autoescape",
+        "{% autoescape flag %}{% macro inner() %}<i>{{ s }}</i>{% endmacro %}"
+        "{% macro outer() %}<o>{{ inner() }}</o>{% endmacro %}{{ outer() }}|"
+        "{% autoescape false %}{{ outer() }}{% endautoescape %}{% endautoescape %}",
+        ({"flag": True, "s": "<s>"}, {"flag": False, "s": "<s>"}),
+    ),
+]
