@@ -260,8 +260,9 @@ class _ZlibEncoder:
 
 class _BrotliEncoder:
     def __init__(self) -> None:
-        # Quality 3: twice as fast as 4 for about 6% more bytes.
-        self._inner = brotli.Compressor(quality=3)
+        # Quality 2: on a 60 KB page (two flushed chunks) 0.37 ms against 0.49 ms for
+        # quality 3 and 0.82 ms for 4, for 2.4% and 7.6% more bytes (15.7 KB vs 15.4/14.6).
+        self._inner = brotli.Compressor(quality=2)
 
     def encode(self, data: bytes) -> bytes:
         return bytes(self._inner.process(data)) + bytes(self._inner.flush())
