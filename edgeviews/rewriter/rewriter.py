@@ -279,7 +279,8 @@ class _Session(Scanner):
         if names and filters:  # tracked names must reach the hook to count nesting
             filters = {name: n for name, n in filters.items() if name not in names}
         self.start_filters = filters
-        self.track_template = self._body_pending
+        # Templates matter for the body's end and for where svg/math content ends (F12).
+        self.track_template = True
         if scopes:
             self.text_events = any(rule.text for t in self._tracked for rule in t.scopes)
             self.comment_events = any(rule.comments for t in self._tracked for rule in t.scopes)
