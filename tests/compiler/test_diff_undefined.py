@@ -148,3 +148,39 @@ def test_undefined_across_templates(
         autoescape=autoescape,
         undefined=undefined,
     )
+
+
+def _statement_cases() -> list[tuple[str, Any]]:
+    from tests.compiler import test_diff_scoping, test_diff_statements
+
+    cases = [
+        case
+        for group in (
+            test_diff_statements.IF_CASES,
+            test_diff_statements.FOR_CASES,
+            test_diff_statements.SET_CASES,
+            test_diff_statements.WITH_CASES,
+            test_diff_statements.MACRO_CASES,
+            test_diff_statements.EXTENSION_CASES,
+        )
+        for case in group
+    ]
+    return cases + [(s, {"v": "<ctx-v>", "w": "ctx-w"}) for s in test_diff_scoping.SCOPING]
+
+
+@pytest.mark.parametrize(("source", "context"), _statement_cases())
+def test_statement_cases_under_strict_and_chainable(
+    assert_same_built: AssertSame, source: str, context: Any
+) -> None:
+    """The statement and scoping cases again, with the two non-default undefined kinds."""
+    from tests.compiler.test_diff_scoping import TEMPLATES
+
+    for undefined in ("strict", "chainable"):
+        assert_same_built(
+            source,
+            context,
+            templates=TEMPLATES,
+            undefined=undefined,
+            autoescape=undefined == "strict",
+            extensions=["loopcontrols", "do"],
+        )
