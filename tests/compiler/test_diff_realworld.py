@@ -15,6 +15,7 @@ import pytest
 from tests.compiler.conftest import assert_same
 from tests.compiler.realworld import (
     configs,
+    escaping,
     feeds,
     macros,
     misc,
@@ -37,6 +38,7 @@ ALL: list[Case] = [
     *roles.CASES,
     *webapp.CASES,
     *misc.CASES,
+    *escaping.CASES,
 ]
 
 # Open findings: case id -> the findings entry it reproduces.
@@ -65,7 +67,9 @@ def test_realworld(case: Case) -> None:
         )
 
 
-COMPOSED = compose(ALL, 60, seed=20261127)
+# Composed from the cases that existed when the seed was chosen (KNOWN_COMPOSED numbers them).
+_LATER = {case.id for case in escaping.CASES}
+COMPOSED = compose([case for case in ALL if case.id not in _LATER], 60, seed=20261127)
 # Open findings among the composed cases, by number (the set is fixed by ALL and the seed).
 KNOWN_COMPOSED: dict[str, str] = {
     "48": "R10: macro under a variable autoescape mode",
