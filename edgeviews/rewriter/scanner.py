@@ -291,6 +291,7 @@ class Scanner:
         rfind = low.rfind
         find = low.find
         lt_or_quote = LT_OR_QUOTE.search
+        openers = _QUOTE_OPENERS
         n = len(buf)
         out = self.out
         pos = 0  # everything before pos is tokenized
@@ -320,11 +321,11 @@ class Scanner:
                             break
                         else:
                             quote = rfind(b'"', pos, gt)
-                            if quote > pos and low[quote - 1] in _QUOTE_OPENERS:
+                            if quote > pos and low[quote - 1] in openers:
                                 proven = False
                                 break
                             quote = rfind(b"'", pos, gt)
-                            if quote > pos and low[quote - 1] in _QUOTE_OPENERS:
+                            if quote > pos and low[quote - 1] in openers:
                                 proven = False
                                 break
                     if low[end - 1] != 62:
