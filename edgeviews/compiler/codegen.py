@@ -133,7 +133,12 @@ class CodeGenerator(ExpressionGenerator, NodeVisitor):
         self.writeline(f"{frame.buffer} = []")
 
     def return_buffer_contents(self, frame: Frame, force_unescaped: bool = False) -> None:
-        if not force_unescaped and frame.eval_ctx.autoescape:
+        if not force_unescaped and frame.eval_ctx.volatile:
+            self.writeline(f"if {self.dynamic_autoescape()}:")
+            self.indent()
+            self.writeline(f"return Markup(''.join({frame.buffer}))")
+            self.outdent()
+        elif not force_unescaped and frame.eval_ctx.autoescape:
             self.writeline(f"return Markup(''.join({frame.buffer}))")
             return
         self.writeline(f"return ''.join({frame.buffer})")
@@ -562,7 +567,10 @@ class CodeGenerator(ExpressionGenerator, NodeVisitor):
                 self.writeline(repr("".join(item)) + ",")
             else:
                 self.newline(item)
-                self.write("to_html(" if frame.eval_ctx.autoescape else "str(")
+                if frame.eval_ctx.volatile:
+                    self.write(f"(to_html if {self.dynamic_autoescape()} else str)(")
+                else:
+                    self.write("to_html(" if frame.eval_ctx.autoescape else "str(")
                 self.visit(item, frame)
                 self.write("),")
         self.outdent()
@@ -799,7 +807,7 @@ class CodeGenerator(ExpressionGenerator, NodeVisitor):
         self.write(
             f"Macro(macro, {name!r}, ({arg_tuple}),"
             f" {macro_ref.accesses_kwargs!r}, {macro_ref.accesses_varargs!r},"
-            f" {macro_ref.accesses_caller!r}, {frame.eval_ctx.autoescape!r}, {self.undefined_class()})"
+            f" {macro_ref.accesses_caller!r}, {self.definition_autoescape(frame)}, {self.undefined_class()})"
         )
 
     def visit_Macro(self, node: nodes.Macro, frame: Frame) -> None:
@@ -921,22 +929,16 @@ class CodeGenerator(ExpressionGenerator, NodeVisitor):
             self.writeline(f"{value} = ")
             self.visit(dynamic.value, frame)
             self.writeline(f"blocks[AUTOESCAPE_STATE] = {value}")
-            # The mode is known only at run time: compile the body for both modes.
-            self.writeline(f"if {value}:")
-            for mode in (True, False):
-                if not mode:
-                    self.writeline("else:")
-                self.indent()
-                saved_ctx = frame.eval_ctx.save()
-                if not frame.eval_ctx.volatile:
-                    frame.eval_ctx.outer_autoescape = frame.eval_ctx.autoescape  # type: ignore[attr-defined]
-                for key, const in values.items():
-                    setattr(frame.eval_ctx, key, const)
-                setattr(frame.eval_ctx, dynamic.key, mode)
-                frame.eval_ctx.volatile = True
-                self.blockvisit(node.body, frame)
-                frame.eval_ctx.revert(saved_ctx)
-                self.outdent()
+            # The mode is known only at run time: as jinja2, the compile-time mode stays the
+            # enclosing one (constants are folded with it) and the frame becomes volatile:
+            # every mode-dependent point reads the run-time mode, here and in macros defined
+            # here, whenever they run.
+            saved_ctx = frame.eval_ctx.save()
+            for key, const in values.items():
+                setattr(frame.eval_ctx, key, const)
+            frame.eval_ctx.volatile = True
+            self.blockvisit(node.body, frame)
+            frame.eval_ctx.revert(saved_ctx)
         else:
             if "autoescape" in values:
                 self.writeline(f"blocks[AUTOESCAPE_STATE] = {values['autoescape']!r}")
@@ -949,14 +951,15 @@ class CodeGenerator(ExpressionGenerator, NodeVisitor):
         self.writeline(f"blocks[AUTOESCAPE_STATE] = {saved_state}")
 
     def constant_autoescape(self, frame: Frame) -> bool:
-        """The mode constants are escaped with at compile time.
-
-        Under a run-time mode jinja2 leaves its compile-time mode at the enclosing value, and
-        folds constant output with that: so do we, in both branches.
-        """
-        if frame.eval_ctx.volatile:
-            return bool(getattr(frame.eval_ctx, "outer_autoescape", frame.eval_ctx.autoescape))
+        """The mode constants are escaped with at compile time (under a run-time mode, jinja2
+        keeps the enclosing compile-time mode and folds constant output with it)."""
         return bool(frame.eval_ctx.autoescape)
+
+    def definition_autoescape(self, frame: Frame) -> str:
+        """A macro's default mode: jinja2 reads the context's mode where the macro is defined."""
+        if self.unit.needs_autoescape_calls:
+            return self.dynamic_autoescape()
+        return repr(bool(frame.eval_ctx.autoescape))
 
     def dynamic_autoescape(self) -> str:
         """The context's autoescape mode at run time (jinja2's ``context.eval_ctx.autoescape``)."""

@@ -140,9 +140,8 @@ class ExpressionGenerator:
             self.write(self.literal(node.as_const(frame.eval_ctx)))
         except nodes.Impossible:
             # Under a run-time autoescape mode (volatile): jinja2 marks the text safe if the
-            # mode escapes. Each of our two compiled branches knows its mode.
-            wrap = "Markup" if frame.eval_ctx.autoescape else ""
-            self.write(f"{wrap}({node.data!r})")
+            # mode escapes at run time.
+            self.write(f"(Markup if {self.dynamic_autoescape()} else identity)({node.data!r})")
 
     def visit_Tuple(self, node: nodes.Tuple, frame: Frame) -> None:
         self.write("(")
@@ -445,6 +444,11 @@ class ExpressionGenerator:
         with self._filter_test_common(node, frame, True):
             if node.node is not None:
                 self.visit(node.node, frame)
+            elif frame.eval_ctx.volatile:
+                self.write(
+                    f"(Markup(''.join({frame.buffer})) if {self.dynamic_autoescape()}"
+                    f" else ''.join({frame.buffer}))"
+                )
             elif frame.eval_ctx.autoescape:
                 self.write(f"Markup(''.join({frame.buffer}))")
             else:
@@ -520,7 +524,10 @@ class ExpressionGenerator:
         self.write(")")
 
     def visit_MarkSafeIfAutoescape(self, node: nodes.MarkSafeIfAutoescape, frame: Frame) -> None:
-        self.write("Markup(" if frame.eval_ctx.autoescape else "(")
+        if frame.eval_ctx.volatile:
+            self.write(f"(Markup if {self.dynamic_autoescape()} else identity)(")
+        else:
+            self.write("Markup(" if frame.eval_ctx.autoescape else "(")
         self.visit(node.expr, frame)
         self.write(")")
 
