@@ -170,7 +170,7 @@ class _Plan:
         self.needles = {id(rule): _needles(rule.selector.subject) for rule in rules}
         # Per tag name, the needles every rule on it needs (only without universal rules).
         self.start_filters: dict[bytes, tuple[bytes, ...]] = {}
-        if not universal:
+        if not universal and not self.needs_tree:  # the tree must see every start tag
             for name, named in by_name.items():
                 common = set(self.needles[id(named[0])])
                 for rule in named[1:]:

@@ -123,3 +123,13 @@ def test_unsupported_selectors_name_the_problem(selector: str, fragment: str) ->
         Rewriter().on(selector, element=lambda el: None)
     assert fragment in str(info.value)
     assert repr(selector) in str(info.value)
+
+
+def test_tags_no_rule_matches_still_shape_the_ancestry() -> None:
+    # the first <p> has no class "x" (so no rule can match it) but is still an ancestor
+    doc = b"<div><p id=p1><span id=s1></span></p><p class=x id=p2><span id=s2></span></p>"
+    assert matched("p.x span", doc) == ["s2"]
+    assert matched("div > p.x", doc) == ["p2"]
+    assert matched("p.x", b"<p id=a><p class=x id=b>") == ["b"]
+    # a tag skipped by the cheap needle filter must still be an ancestor
+    assert matched(".q span.zz", b"<span class=q><span class=zz id=t></span></span>") == ["t"]
