@@ -163,7 +163,18 @@ def test_render_calling_convention(
     for args, kwargs in [
         (({"a": 1, "b": "<"},), {}),
         (({"a": 1},), {"b": 2, "c": 3}),
+        (({"a": 1},), {"a": "kw wins"}),
         (([("a", "pairs"), ("c", "x")],), {}),
         ((), {}),
+        ((1,), {}),
+        (({}, {}), {}),
+        ((None,), {}),
+        (([("a",)],), {}),
     ]:
-        assert module.render(*args, **kwargs) == template.render(*args, **kwargs)
+        outcomes = []
+        for render in (module.render, template.render):
+            try:
+                outcomes.append(("ok", render(*args, **kwargs)))
+            except Exception as error:
+                outcomes.append((type(error).__name__, str(error)))
+        assert outcomes[0] == outcomes[1], (args, kwargs)
