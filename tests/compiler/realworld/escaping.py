@@ -86,3 +86,37 @@ CASES = [
         (CONTEXT,),
     ),
 ]
+
+EMAIL_BOTH = """{% autoescape html %}
+{%- macro link(url, text) -%}
+{%- if html %}<a href="{{ url }}">{{ text }}</a>{% else %}{{ text }} <{{ url }}>{% endif -%}
+{%- endmacro -%}
+{%- macro para() -%}
+{% if html %}<p>{{ caller() }}</p>{% else %}{{ caller()|wordwrap(40) }}
+{% endif %}
+{%- endmacro -%}
+{% call para() %}Hello {{ user.name }}, your order "{{ order.title }}" has shipped & is on its way.{% endcall %}
+{% call para() %}Track it here: {{ link(order.url, 'tracking <page>') }}{% endcall %}
+{% set footer %}{{ company }} &middot; {{ year }}{% endset %}{{ footer }}
+{% endautoescape %}"""
+
+EMAIL_CONTEXT = {
+    "user": {"name": "Zoë <zoe@example.org>"},
+    "order": {"title": "Tea & Pot", "url": "https://shop.example/track?id=1&k=<x>"},
+    "company": "Tea & Co",
+    "year": 2024,
+}
+
+CASES += [
+    Case(
+        "email-html-and-text-parts",
+        EMAIL_BOTH,
+        ({**EMAIL_CONTEXT, "html": True}, {**EMAIL_CONTEXT, "html": False}),
+    ),
+    Case(
+        "email-html-and-text-parts-autoescape-env",
+        EMAIL_BOTH,
+        ({**EMAIL_CONTEXT, "html": True}, {**EMAIL_CONTEXT, "html": False}),
+        options={"autoescape": True, "trim_blocks": True},
+    ),
+]
