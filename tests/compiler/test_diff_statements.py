@@ -312,6 +312,26 @@ MACRO_CASES = [
     ),
 ]
 
+MACRO_CASES += [
+    (source, {})
+    for source in [
+        "{% macro inner() %}[{{ caller() }}]{% endmacro %}{% macro outer() %}{{ inner(caller=caller) }}{% endmacro %}{% call outer() %}body{% endcall %}",
+        "{% macro m(caller) %}{{ caller() }}{% endmacro %}{% call m() %}x{% endcall %}",
+        "{% macro m(caller=none) %}{{ caller }}{% endmacro %}{{ m() }}",
+        "{% macro m() %}{{ caller(1, 2, k=3) }}{% endmacro %}{% call(a, b, k) m() %}{{ a }}{{ b }}{{ k }}{% endcall %}",
+        "{% macro m() %}{{ caller(1) }}{% endmacro %}{% call(a, b) m() %}{{ a }}{{ b }}{% endcall %}",
+        "{% macro m() %}{{ caller(1, 2, 3) }}{% endmacro %}{% call(a) m() %}{{ a }}{% endcall %}",
+        "{% macro m() %}{{ caller(z=1) }}{% endmacro %}{% call(a) m() %}{{ a }}{% endcall %}",
+        "{% macro m() %}{{ caller.name }}|{{ caller.arguments }}{% endmacro %}{% call(a, b=1) m() %}{% endcall %}",
+        "{% macro m() %}{{ caller() }}{% endmacro %}{% call m() %}{% call m() %}inner{% endcall %}{% endcall %}",
+        "{% macro a() %}A{% endmacro %}{% macro b() %}{{ a() }}B{% endmacro %}{% macro a() %}A2{% endmacro %}{{ b() }}",
+        "{% for i in range(2) %}{% macro m() %}{{ i }}{% endmacro %}{% endfor %}{{ m() }}",
+        "{% if true %}{% macro m() %}cond{% endmacro %}{% endif %}{{ m() }}",
+        "{% if false %}{% macro m() %}cond{% endmacro %}{% endif %}{{ m() }}",
+        "{% set f = m %}{% macro m() %}m{% endmacro %}{{ f }}|{% set g = m %}{{ g() }}",
+    ]
+]
+
 EXTENSION_CASES = [
     ("{% for i in range(10) %}{% if i == 4 %}{% break %}{% endif %}{{ i }}{% endfor %}", {}),
     ("{% for i in range(10) %}{% if i is odd %}{% continue %}{% endif %}{{ i }}{% endfor %}", {}),
