@@ -578,3 +578,36 @@ CASES = [
         options=TRIM,
     ),
 ]
+
+SALT_MAP = (
+    "{% set defaults = {'pkg': 'nginx', 'service': 'nginx', 'conf': '/etc/nginx/nginx.conf',"
+    " 'opts': {'workers': 2}} %}"
+    "{% set os_map = {'Debian': {'pkg': 'nginx-full'}, 'RedHat': {'conf': '/etc/nginx/conf/nginx.conf'}} %}"
+    "{% set nginx = defaults.copy() %}{% do nginx.update(os_map.get(grains.os_family, {})) %}"
+    "{% do nginx.update(pillar.get('nginx', {})) %}"
+)
+
+SALT_SLS = """{% from 'map.jinja' import nginx with context %}
+nginx:
+  pkg.installed:
+    - name: {{ nginx.pkg }}
+  file.managed:
+    - name: {{ nginx.conf }}
+    - context: {{ nginx.opts | tojson }}
+{% for k, v in nginx | dictsort %}
+# {{ k }} = {{ v }}
+{% endfor %}
+"""
+
+CASES += [
+    Case(
+        "salt-map-jinja",
+        SALT_SLS,
+        (
+            {"grains": {"os_family": "Debian"}, "pillar": {"nginx": {"opts": {"workers": 8}}}},
+            {"grains": {"os_family": "Arch"}, "pillar": {}},
+        ),
+        templates={"map.jinja": SALT_MAP},
+        options={"extensions": ["do"], **TRIM},
+    ),
+]
