@@ -1,12 +1,16 @@
 """One access log line per proxied request: status, upstream time, total time, what was injected.
 
 Logged to the `edgeviews.proxy.access` logger so operators can route it apart from errors.
+`edgeviews serve` writes it through a `BatchingStreamHandler`: a write and a flush per line
+were 5-9% of the samples (py-spy, `edgeviews serve` at 32 connections, route without rules).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
+from typing import TextIO
 
 access_logger = logging.getLogger("edgeviews.proxy.access")
 
@@ -40,3 +44,64 @@ def log_access(exchange: Exchange, injected: list[str], total_ms: float) -> None
         ",".join(injected) or "-",
         exchange.outcome,
     )
+
+
+class BatchingStreamHandler(logging.StreamHandler[TextIO]):
+    """A StreamHandler that writes the lines of one short moment together.
+
+    Lines formatted while an event loop runs are written `delay` seconds after the first of
+    them, or at once when `max_lines` are waiting; outside a loop, and at shutdown
+    (`logging.shutdown` flushes every handler), at once. Lines of other handlers (errors) can
+    therefore appear up to `delay` seconds before access lines logged earlier.
+    """
+
+    def __init__(
+        self, stream: TextIO | None = None, delay: float = 0.1, max_lines: int = 256
+    ) -> None:
+        super().__init__(stream)
+        self.delay = delay
+        self.max_lines = max_lines
+        self._lines: list[str] = []
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_loop: asyncio.AbstractEventLoop | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._lines.append(self.format(record) + self.terminator)
+        except Exception:
+            self.handleError(record)
+            return
+        if len(self._lines) >= self.max_lines:
+            self.flush()
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.flush()  # another thread, or no loop: nothing would flush later
+            return
+        if (
+            self._timer is None or self._timer_loop is not loop
+        ):  # (a closed loop's timer never runs)
+            self._timer_loop = loop
+            self._timer = loop.call_later(self.delay, self._flush_later)
+
+    def _flush_later(self) -> None:
+        self._timer = None
+        self.flush()
+
+    def flush(self) -> None:
+        self.acquire()
+        try:
+            lines, self._lines = self._lines, []
+            if lines:
+                self.stream.write("".join(lines))
+            super().flush()
+        finally:
+            self.release()
+
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self.flush()
+        super().close()

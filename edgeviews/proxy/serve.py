@@ -36,8 +36,19 @@ def log_config() -> dict[str, Any]:
         "class": "logging.StreamHandler",
         "stream": "ext://sys.stderr",
     }
+    config["handlers"]["edgeviews_access"] = {
+        "formatter": "edgeviews",
+        "class": "edgeviews.proxy.access_log.BatchingStreamHandler",
+        "stream": "ext://sys.stderr",
+    }
     config["loggers"]["edgeviews"] = {
         "handlers": ["edgeviews"],
+        "level": "INFO",
+        "propagate": False,
+    }
+    # One line per request, written in batches (a write and flush per line cost 5-9%).
+    config["loggers"]["edgeviews.proxy.access"] = {
+        "handlers": ["edgeviews_access"],
         "level": "INFO",
         "propagate": False,
     }
