@@ -105,6 +105,7 @@ TEXT = [
     b"caf\xe9 \xff\xfe\x80",
     b'<p title="\xe9\x00">',
     b"\r\n",
+    b"\xef\xbb\xbf",  # a UTF-8 byte-order mark, at the start or anywhere
     b"a < b > c",
     b"<",
     b"</",
