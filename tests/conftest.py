@@ -27,5 +27,7 @@ def corpus() -> Path:
     """The shared corpus folder; tests that need it skip, saying why, where it is absent."""
     path = corpus_dir()
     if path is None:
-        pytest.skip("shared corpus not found (set EDGEVIEWS_CORPUS or place it at ../shared/corpus)")
+        pytest.skip(
+            "shared corpus not found (set EDGEVIEWS_CORPUS or place it at ../shared/corpus)"
+        )
     return path

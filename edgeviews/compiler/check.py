@@ -94,9 +94,7 @@ _PAGE = "edgeviews-check-page"
 class Problem:
     """One thing wrong, with where it is and what to do."""
 
-    kind: (
-        str  # stale | missing-env-key | render-failed | unbalanced | unknown-view | config | template
-    )
+    kind: str  # stale | missing-env-key | render-failed | unbalanced | unknown-view | config | template
     message: str
     view: str | None = None
     env: str | None = None  # the environment(s) it shows in, comma-separated
