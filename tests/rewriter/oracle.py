@@ -40,6 +40,7 @@ class Tag:
     attributes: list[tuple[str, str]] = field(default_factory=list)
     self_closing: bool = False
     in_template: bool = False  # an HTML <template> was open when the tree builder saw it
+    foreign: bool = False  # a start tag that made an svg or MathML element
 
     def attribute_dict(self) -> dict[str, str]:
         """Attributes as the tree sees them: the first of duplicated names wins."""
@@ -805,6 +806,7 @@ class TreeBuilder:
             self.stack.pop()
 
     def push_foreign(self, namespace: str, tag: Tag) -> None:
+        tag.foreign = True
         integration = False
         if namespace == SVG and tag.name in SVG_HTML_IP:
             integration = True

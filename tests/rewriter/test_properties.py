@@ -249,6 +249,53 @@ def test_a_rule_on_one_tag_name_sees_the_oracles_tags_of_that_name(
             assert len(seen) == len(expected), f"fed {fed}: {data!r}"
 
 
+CONTENT = "<i data-edgeviews-edit></i>"
+
+
+@PROPERTY_SETTINGS
+@given(
+    data=documents,
+    sizes=chunk_sizes,
+    action=st.sampled_from(["before", "after", "remove", "replace"]),
+)
+def test_content_actions_on_void_elements_touch_only_their_tags(
+    data: bytes, sizes: list[int], action: str, chunkings: Chunkings
+) -> None:
+    """`before`, `after`, `remove`, `replace` on every HTML <link> (void: no content, no end
+    tag) insert at, drop or swap exactly the bytes of the tags the oracle finds."""
+    from edgeviews.rewriter import Rewriter
+
+    links = [t for t in find_body_end(data).tags if t.kind == "start" and t.name == "link"]
+    assume(not any(t.foreign for t in links))
+
+    def edit(el: Any) -> None:
+        if action == "remove":
+            el.remove()
+        else:
+            getattr(el, action)(CONTENT, html=True)
+
+    output = outputs(Rewriter().on("link", element=edit), data, sizes, chunkings)
+    if passes_through_untouched(data):
+        assert output == data
+        return
+    content = CONTENT.encode()
+    expected, position = [], 0
+    for tag in links:
+        expected.append(data[position : tag.start])
+        tag_bytes = data[tag.start : tag.end]
+        expected.append(
+            {
+                "before": content + tag_bytes,
+                "after": tag_bytes + content,
+                "remove": b"",
+                "replace": content,
+            }[action]
+        )
+        position = tag.end
+    expected.append(data[position:])
+    assert output == b"".join(expected), (action, data)
+
+
 class HandlerFailure(Exception):
     """What the failing handlers below raise."""
 
