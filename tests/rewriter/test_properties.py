@@ -3,10 +3,11 @@
 Each document is fed whole, in 1-12-byte chunks and one byte at a time. The output must not
 depend on the chunking, must equal the input with nothing but the snippet inserted, and the
 snippet must sit exactly where tests/rewriter/oracle.py (a character-by-character WHATWG
-tokenizer) says the body ends. Also: a `link[rel~=icon]` rule changes those tags only;
-handlers on `*` see the oracle's start tags; raising handlers change nothing and reach
-on_error; atransform equals transform; a 1 MB token in 1 KiB chunks costs linear time;
-html5lib's tree-construction inputs follow the oracle too. The oracle itself is checked against the html5lib tokenizer tests and against lexbor.
+tokenizer) says the body ends; `append` on body does the same. Also: a `link[rel~=icon]`
+rule changes those tags only; handlers on `*`, or on one tag name alone, see the oracle's
+start tags; before/after/remove/replace on <link> touch only those tags; raising handlers
+change nothing and reach on_error; atransform equals transform; a 1 MB token in 1 KiB
+chunks costs linear time; html5lib's tree-construction inputs follow the oracle too. The oracle itself is checked against the html5lib tokenizer tests and against lexbor.
 """
 
 from __future__ import annotations
