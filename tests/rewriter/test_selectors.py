@@ -133,3 +133,23 @@ def test_tags_no_rule_matches_still_shape_the_ancestry() -> None:
     assert matched("p.x", b"<p id=a><p class=x id=b>") == ["b"]
     # a tag skipped by the cheap needle filter must still be an ancestor
     assert matched(".q span.zz", b"<span class=q><span class=zz id=t></span></span>") == ["t"]
+
+
+def test_a_script_no_rule_matches_still_switches_the_tokenizer() -> None:
+    doc = b'<script src="a.js">"<script src=x id=fake>"</script><script src=x id=real></script>'
+    assert matched("script[src=x]", doc) == ["real"]
+
+
+def test_end_tag_after_a_filtered_start_tag_is_its_own() -> None:
+    seen: list[str] = []
+    rewriter = (
+        Rewriter()
+        .on("link[rel~=icon]", element=lambda el: seen.append("icon"))
+        .on("body", end_tag=lambda end: seen.append(end.name))
+    )
+    doc = b'<body><link rel=stylesheet href="/a.css"></body><link rel=icon>'
+    for size in (len(doc), 1, 5):
+        seen.clear()
+        out = b"".join(rewriter.transform([doc[i : i + size] for i in range(0, len(doc), size)]))
+        assert out == doc
+        assert seen == ["body", "icon"]
