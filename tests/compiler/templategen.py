@@ -112,16 +112,17 @@ def sample_context() -> dict[str, Any]:
 
 NAMES = ["a", "b", "items", "x", "user"]
 
-texts = st.text(alphabet=st.sampled_from(list("ab <>&\"'{}#%-+\n\t=x")), max_size=12).filter(
-    lambda t: "{{" not in t and "{%" not in t and "{#" not in t and not t.endswith("{")
-)
+texts = st.text(
+    alphabet=st.sampled_from([*"ab <>&\"'{}#%-+\n\t=x", "é", "☃", "\u2028", "\x0b", "\r"]),
+    max_size=12,
+).filter(lambda t: "{{" not in t and "{%" not in t and "{#" not in t and not t.endswith("{"))
 
 literals = st.one_of(
     st.integers(min_value=-1000, max_value=10**20).map(repr),
     st.sampled_from(
         ["0.5", "2.0", "1e3", "none", "true", "false", "True", "None", "-0.0", "1_000"]
     ),
-    st.text(alphabet="ab<>&'\" %", max_size=6).map(repr),
+    st.text(alphabet="ab<>&'\" %é\u2028\n", max_size=6).map(repr),
     st.sampled_from(["[1, 2, 3]", "(1,)", "()", "{'k': 'v<'}", "[]", "['<', none]", "{'a': [1]}"]),
 )
 
