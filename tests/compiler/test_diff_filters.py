@@ -293,6 +293,8 @@ AWKWARD_VALUES = [
     None,
     "",
     "<x>",
+    "a\u2028b\x0bc\x0cd\x1ce\x85f\r\ng",
+    "tab\there  spaces\u00a0nbsp\u3000ideo é",
     0,
     -3,
     2.5,
