@@ -29,14 +29,17 @@ def test_defaults_without_any_file(tmp_path: Path) -> None:
 def test_repository_example_configuration(repo_root: Path) -> None:
     config = load_config(cwd=repo_root)
     assert set(config.envs) == {"production", "test"} and config.default_env == "production"
-    [route] = config.routes
-    assert route.match == ("/", "/about", "/home")
-    assert route.upstream == "https://example.framer.app"
-    assert route.rewrite == (
+    home, pages = config.routes
+    assert (home.match, pages.match) == (("/",), ("/about", "/home"))
+    rules = (
         RewriteRule("body", "append", view="analytics"),
         RewriteRule('link[rel="icon"]', "attributes", attributes={"href": "/favicon.ico"}),
     )
-    assert route.unless_cookie == ("session",)
+    for route in (home, pages):
+        assert route.upstream == "https://example.framer.app"
+        assert route.rewrite == rules
+    # Only the home page falls through to the app for signed-in users.
+    assert home.unless_cookie == ("session",) and pages.unless_cookie == ()
 
 
 def test_routes_are_parsed_into_frozen_values(tmp_path: Path) -> None:
