@@ -424,11 +424,14 @@ def assert_same_many(
     templates: Mapping[str, str] | None = None,
     globals: Mapping[str, Any] | None = None,
     built: bool = True,
+    name: str | None = None,
     **options: Any,
 ) -> list[Outcome]:
-    """As assert_same_built (or assert_same, `built=False`) over several contexts, compiling
-    the template once per engine."""
-    return _assert_same(source, contexts, templates, globals, options, shared_runtime=built)
+    """As assert_same_built (or self-contained with `built=False`) over several contexts,
+    compiling the template once per engine."""
+    return _assert_same(
+        source, contexts, templates, globals, options, shared_runtime=built, name=name
+    )
 
 
 def _assert_same(
