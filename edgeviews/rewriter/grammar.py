@@ -114,6 +114,46 @@ _SLASH_WHOLE = (b">", rb"[^a-z>][^>]*+>")
 _NAME_END = rb"(?=[\t\n\f\r />])"
 
 
+# A whole tag with no `&` and no `>` in a quoted value (so it ends at its first `>`).
+_PLAIN_TAG_REST = (
+    rb"[^\t\n\f\r />&]*+(?:[\t\n\f\r /]++|[^\t\n\f\r />=&][^\t\n\f\r />=&]*+"
+    rb"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+"
+    rb"""(?:"[^">&]*+"|'[^'>&]*+'|(?!["'])[^\t\n\f\r >&]*+)|(?![\t\n\f\r ]*+=)))*+>"""
+)
+
+Filters = tuple[tuple[bytes, tuple[bytes, ...]], ...]
+
+
+def _filtered(needles: tuple[bytes, ...]) -> bytes:
+    """After a tag name: go on only if the tag can hold its first needle (lower-cased).
+
+    The tag stays a candidate when its first needle or a `&` (a character reference
+    may spell a needle) comes before its first `>`, or when that `>` is not surely its
+    end (a quoted value holds `>`, or the tag is unfinished): a superset of the tags
+    the exact needle test passes, decided inside the regex, so the others never reach
+    Python. The other needles are left to that exact test. The scans are greedy on
+    purpose (inside a lookahead backtracking cannot move the match): sre runs
+    `[^>]*` as a tight loop and then steps back only to bytes equal to the needle's
+    first, where a lazy `[^>]*?` would restart the matcher at every byte.
+    """
+    return rb"(?:(?=[^>]*" + re.escape(needles[0]) + rb")|(?=[^>]*&)|(?!" + _PLAIN_TAG_REST + b"))"
+
+
+def _start_names(starts: frozenset[bytes] | None, filters: Filters) -> bytes:
+    """The start-tag names alternation, with needle conditions for filtered names."""
+    if starts is None or not filters:
+        return _names(starts) + _NAME_END
+    conditions = dict(filters)
+    plain = [name for name in starts if name not in conditions]
+    parts = [_names(frozenset(plain)) + _NAME_END] if plain else []
+    parts += [
+        re.escape(name) + _NAME_END + _filtered(conditions[name])
+        for name in sorted(starts)
+        if name in conditions
+    ]
+    return _alternatives(parts) if parts else rb"(?!)"
+
+
 def _raw_element(name: bytes) -> bytes:
     """A whole raw-text element, without its `<`, when simple (a script without `<!--`)."""
     escaped = re.escape(name)
@@ -136,19 +176,26 @@ def _alternatives(parts: list[bytes]) -> bytes:
     return parts[0] if len(parts) == 1 else b"(?:" + b"|".join(parts) + b")"
 
 
-def _by_first_letter(names: list[bytes], whole: dict[bytes, bytes]) -> list[bytes]:
+def _by_first_letter(
+    names: list[bytes],
+    whole: dict[bytes, bytes],
+    filters: dict[bytes, tuple[bytes, ...]] | None = None,
+) -> list[bytes]:
     """Start-tag alternatives grouped under their first letter: `s(?:cript...|vg...)`.
 
     sre tries a branch's alternatives one by one, skipping a literal-led one with one
     comparison; grouped, a `<div` costs one comparison per letter, not one per name.
-    A swallowed whole element comes before the bare name it starts with.
+    A swallowed whole element comes before the bare name it starts with; a name with
+    needles (`filters`) carries their condition.
     """
+    filters = filters or {}
     groups: dict[int, list[bytes]] = {}
     for name in sorted(names):
         rests = groups.setdefault(name[0], [])
         if name in whole:
             rests.append(whole[name][1:])
-        rests.append(re.escape(name[1:]) + _NAME_END)
+        condition = _filtered(filters[name]) if name in filters else b""
+        rests.append(re.escape(name[1:]) + _NAME_END + condition)
     return [re.escape(bytes((first,))) + _alternatives(rests) for first, rests in groups.items()]
 
 
@@ -157,6 +204,7 @@ def candidate_patterns(
     starts: frozenset[bytes] | None,
     ends: frozenset[bytes] | None,
     swallow: frozenset[bytes] = frozenset(),
+    filters: Filters = (),
 ) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
     """The candidate regex for a set of start and end tag names, and its exact walker.
 
@@ -166,11 +214,14 @@ def candidate_patterns(
     kind was found. With `swallow` (raw-text element names, and b"!" for comments,
     doctypes and bogus comments), a simple complete such token is matched whole, ending
     in `>`, which no bare candidate does: one regex call instead of four.
+    With `filters` ((name, needles) pairs), a start tag of such a name is a candidate
+    only where it may hold every needle (finding P2: a rule on a common tag name costs
+    a regex step, not a Python call, for each tag of that name it cannot match).
     The walker matches, exactly, the run of text and uninteresting tags before the next
     candidate; it runs only where the cheap data-state proof fails.
     """
     bare = [
-        _names(starts) + _NAME_END,
+        _start_names(starts, filters),
         b"/(?:" + _names(ends) + _NAME_END + rb"|(?![a-z]))",
         b"!",
         rb"\?",
@@ -192,7 +243,7 @@ def candidate_patterns(
     top = [
         b"/" + _alternatives(slash),
         b"!" + _alternatives(bang),
-        *_by_first_letter(sorted(starts), whole),
+        *_by_first_letter(sorted(starts), whole, dict(filters)),
         rb"\?" + _alternatives(question),
     ]
     return re.compile(b"<(?:" + b"|".join(top) + b")"), walker

@@ -35,6 +35,7 @@ from edgeviews.rewriter.grammar import (
     STATE_SWITCHING,
     TAG,
     TAG_PARTIAL,
+    Filters,
     candidate_patterns,
     end_tag_pattern,
     script_patterns,
@@ -160,6 +161,7 @@ class Scanner:
             self.text_events,
             self.comment_events,
             self.scripting,
+            frozenset(self.start_filters.items()) if self.start_filters else None,
         )
         patterns = _REFRESHED.get(key)
         if patterns is None:
@@ -173,16 +175,17 @@ class Scanner:
         starts = self.interest_starts
         ends = self.interest_ends
         foreign = self.in_foreign()
+        wanted_starts = starts
+        state_names: frozenset[bytes] = _NOTHING  # start tags the state needs, whatever rules say
         if starts is not None:
             if not self.tree_states:
                 pass
             elif foreign:
                 namespace = self.foreign[-1][1]
-                starts = starts | _FOREIGN_STARTS | INTEGRATION_POINTS[namespace]
+                state_names = _FOREIGN_STARTS | INTEGRATION_POINTS[namespace]
             else:
-                starts = starts | STATE_SWITCHING
-                if self.track_template:
-                    starts = starts | {b"template"}
+                state_names = _AFTER_START if self.track_template else STATE_SWITCHING
+            starts = starts | state_names
         if ends is not None and self.tree_states:
             if foreign:
                 ends = ends | {name for name, _ in self.foreign} | _FOREIGN_ENDS
@@ -206,7 +209,17 @@ class Scanner:
                 swallow = swallow - {b"!"}
             if self.text_events:
                 swallow = frozenset()
-        return candidate_patterns(starts, ends, swallow)
+        # Needles go into the regex only for names no state change or tree needs whole.
+        filters: Filters = ()
+        if starts is not None and wanted_starts is not None and self.start_filters:
+            filters = tuple(
+                sorted(
+                    (name, needles)
+                    for name, needles in self.start_filters.items()
+                    if name in wanted_starts and name not in state_names
+                )
+            )
+        return candidate_patterns(starts, ends, swallow, filters)
 
     def in_foreign(self) -> bool:
         """Whether the current node is an svg or MathML element (not an integration point)."""

@@ -153,3 +153,46 @@ def test_end_tag_after_a_filtered_start_tag_is_its_own() -> None:
         out = b"".join(rewriter.transform([doc[i : i + size] for i in range(0, len(doc), size)]))
         assert out == doc
         assert seen == ["body", "icon"]
+
+
+@pytest.mark.parametrize(
+    "document, expected",
+    [
+        # the needle after a `>` inside a quoted value: the tag's end is not its first `>`
+        (b'<a id=q1 title="x>y" rel="zzzz">t</a>', ["q1"]),
+        (b"<a id=q2 title='>' rel=zzzz>t</a>", ["q2"]),
+        # a character reference spells the needle
+        (b'<a id=r1 rel="&#122;zzz">t</a>', ["r1"]),
+        (b'<a id=r2 rel="zz&#x7a;z">t</a>', ["r2"]),
+        # upper case, other attributes around it, a self-closing slash
+        (b'<A ID=u1 Class=x REL="ZZZZ"/>', ["u1"]),
+        # the needle where the rule does not look: seen by the filter, refused by the rule
+        (b'<a id=n1 title="zzzz" rel=other>t</a><a id=n2 rel=zzzz>t</a>', ["n2"]),
+        # tags that cannot match, and an unfinished tag at the end of the document
+        (b'<a id=x1 rel="yyyy">t</a><a id=x2>t</a><abbr rel=zzzz>t</abbr><a id=x3 rel="zz', []),
+    ],
+)
+def test_attribute_needles_in_the_candidate_regex_keep_every_match(
+    document: bytes, expected: list[str]
+) -> None:
+    """Finding P2: `a[rel=zzzz]` rules out `<a>` tags inside the regex; never a real match."""
+    assert matched('a[rel="zzzz"]', document) == expected
+    found: list[str] = []
+    rewriter = Rewriter().on(
+        'a[rel="zzzz"]', element=lambda el: found.append(el.get_attribute("id") or "")
+    )
+    for size in (1, 2, 5, 7):
+        found.clear()
+        chunks = [document[i : i + size] for i in range(0, len(document), size)]
+        assert b"".join(rewriter.transform(chunks)) == document
+        assert found == expected
+
+
+def test_attribute_needles_leave_state_switching_tags_to_the_tokenizer() -> None:
+    """A needle rule on `script` must not hide a script start: its content stays script."""
+    found: list[str] = []
+    rewriter = Rewriter().on("script[src*=zzzz]", element=lambda el: found.append("script"))
+    rewriter.on("a", element=lambda el: found.append(el.get_attribute("id") or ""))
+    document = b'<script src=x.js>"<a id=in>"</script><a id=out>'
+    assert b"".join(rewriter.transform([document])) == document
+    assert found == ["out"]
