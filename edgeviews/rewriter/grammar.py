@@ -110,7 +110,6 @@ def _names(names: frozenset[bytes] | None) -> bytes:
 # No lookahead assertions where avoidable: each costs a nested match at every `<`.
 _COMMENT_BODY = rb"--(?:>|->|(?:[^-]++|-(?!-!?>))*+--!?>)"
 _BANG_WHOLE = (_COMMENT_BODY, b">", b"->", rb"-[^->][^>]*+>", rb"[^->][^>]*+>")
-_SLASH_WHOLE = (b">", rb"[^a-z>][^>]*+>")
 _NAME_END = rb"(?=[\t\n\f\r />])"
 
 
@@ -235,9 +234,10 @@ def candidate_patterns(
     bogus = b"!" in swallow
     whole = {name: _raw_element(name) for name in swallow if name != b"!"}
     # `</` first: half of all `<` on a page start an end tag, nearly all uninteresting.
-    slash = [*(_SLASH_WHOLE if bogus else ())]
-    slash += _by_first_letter(sorted(ends), {})
-    slash.append(rb"[^a-z]" if bogus else rb"(?![a-z])")
+    # Letters first, then one class test for the rest (`</>`, a bogus comment, whole
+    # or not): a `</div` fails with one class test instead of two.
+    slash = _by_first_letter(sorted(ends), {})
+    slash.append(rb"[^a-z](?:(?<=>)|[^>]*+>|)" if bogus else rb"(?![a-z])")
     bang = [*(_BANG_WHOLE if bogus else ()), b""]
     question = [rb"[^>]*+>", b""] if bogus else [b""]
     top = [
