@@ -126,16 +126,17 @@ Filters = tuple[tuple[bytes, tuple[bytes, ...]], ...]
 def _filtered(needles: tuple[bytes, ...]) -> bytes:
     """After a tag name: go on only if the tag can hold its first needle (lower-cased).
 
-    The tag stays a candidate when its first needle or a `&` (a character reference
-    may spell a needle) comes before its first `>`, or when that `>` is not surely its
-    end (a quoted value holds `>`, or the tag is unfinished): a superset of the tags
+    The tag stays a candidate when its first needle comes before its first `>`, or
+    when the tag is not surely plain: a `&` in it (a character reference may spell a
+    needle), a quoted value holding `>` (its end is not its first `>`), or unfinished
+    (`_PLAIN_TAG_REST` fails on all three): a superset of the tags
     the exact needle test passes, decided inside the regex, so the others never reach
     Python. The other needles are left to that exact test. The scans are greedy on
     purpose (inside a lookahead backtracking cannot move the match): sre runs
     `[^>]*` as a tight loop and then steps back only to bytes equal to the needle's
     first, where a lazy `[^>]*?` would restart the matcher at every byte.
     """
-    return rb"(?:(?=[^>]*" + re.escape(needles[0]) + rb")|(?=[^>]*&)|(?!" + _PLAIN_TAG_REST + b"))"
+    return rb"(?:(?=[^>]*" + re.escape(needles[0]) + rb")|(?!" + _PLAIN_TAG_REST + b"))"
 
 
 def _start_names(starts: frozenset[bytes] | None, filters: Filters) -> bytes:
