@@ -15,6 +15,7 @@ from jinja2 import meta, nodes
 from jinja2.defaults import DEFAULT_NAMESPACE
 
 from edgeviews.compiler.env_keys import EnvUse, find_env_use
+from edgeviews.compiler.parsing import make_environment
 from edgeviews.compiler.project import Template, ViewError
 
 __all__ = [
@@ -26,22 +27,6 @@ __all__ = [
     "parse_template",
     "parser_environment",
 ]
-
-# Options that change how a template parses; the rest only change what it renders.
-_PARSE_OPTIONS = (
-    "block_start_string",
-    "block_end_string",
-    "variable_start_string",
-    "variable_end_string",
-    "comment_start_string",
-    "comment_end_string",
-    "line_statement_prefix",
-    "line_comment_prefix",
-    "trim_blocks",
-    "lstrip_blocks",
-    "newline_sequence",
-    "keep_trailing_newline",
-)
 
 
 @dataclass(frozen=True)
@@ -64,11 +49,7 @@ class TemplateInfo:
 
 def parser_environment(options: Mapping[str, Any]) -> jinja2.Environment:
     """A Jinja environment that parses exactly as compile_source will with these options."""
-    kwargs = {key: options[key] for key in _PARSE_OPTIONS if key in options}
-    extensions = [
-        name if "." in name else f"jinja2.ext.{name}" for name in options.get("extensions", ())
-    ]
-    return jinja2.Environment(extensions=extensions, **kwargs)
+    return make_environment(dict(options))
 
 
 def parse_template(template: Template, environment: jinja2.Environment) -> TemplateInfo:
