@@ -335,7 +335,9 @@ class ExpressionGenerator:
 
     def env_ref(self, frame: Frame) -> str:
         if self.unit.needs_autoescape_calls:
-            return f"(ENV_AE if {self.dynamic_autoescape()} else ENV)"
+            # The mode stays as written (jinja2 reads its truth only inside the filters that
+            # ask): an undefined mode must not fail a filter or test that never looks at it.
+            return f"ENV.for_mode({self.dynamic_autoescape()})"
         return "ENV_AE" if frame.eval_ctx.autoescape else "ENV"
 
     @contextmanager

@@ -62,7 +62,7 @@ class Env:
     def __init__(
         self,
         undefined: type[Undefined],
-        autoescape: bool,
+        autoescape: Any,
         newline_sequence: str,
         filters: dict[str, Any],
         tests: dict[str, Any],
@@ -72,6 +72,7 @@ class Env:
         self.newline_sequence = newline_sequence
         self.filters = filters
         self.tests = tests
+        self._other_mode: Env | None = None
         self.environment = self
         self.eval_ctx = self
         self.policies: dict[str, Any] = {
@@ -83,9 +84,25 @@ class Env:
             "json.dumps_kwargs": {"sort_keys": True},
         }
 
-    def with_autoescape(self, autoescape: bool) -> Env:
+    def with_autoescape(self, autoescape: Any) -> Env:
         """The same environment seen from a region with other autoescaping."""
         return Env(self.undefined, autoescape, self.newline_sequence, self.filters, self.tests)
+
+    def for_mode(self, mode: Any) -> Env:
+        """The Env a region with a run-time ``{% autoescape expr %}`` mode sees.
+
+        The mode is kept as given, not made a bool: jinja2's eval context keeps it so, and
+        takes its truth only where a filter reads it, so an undefined mode under strict
+        undefined fails there and not before (a filter that never reads it fails on its own).
+        """
+        if mode is self.autoescape:
+            return self
+        if type(mode) is not bool:
+            return self.with_autoescape(mode)
+        other = self._other_mode
+        if other is None or other.autoescape is not mode:
+            other = self._other_mode = self.with_autoescape(mode)
+        return other
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         return getattr_then_item(obj, attribute, self.undefined)
