@@ -22,13 +22,11 @@ from typing import Any
 import httpx2
 import pytest
 
-from tests.running import Running
+from tests.running import TIMEOUT, Running
 
 PAGE = (
     b"<!doctype html><html><head><title>Landing</title></head><body><h1>Upstream</h1></body></html>"
 )
-REPO = Path(__file__).resolve().parents[2]
-TIMEOUT = 15.0
 # Each of these views is injected into the pages under /<view>/ and edited by one test only.
 VIEWS = ("saved", "inflight", "broken", "live", "browser")
 

@@ -19,8 +19,6 @@ import pytest
 
 from tests.running import Running
 
-REPO = Path(__file__).resolve().parents[2]
-TIMEOUT = 15.0
 _fresh_names = itertools.count()
 
 CONFIG = """\
