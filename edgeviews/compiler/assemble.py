@@ -8,9 +8,10 @@ from typing import Any
 from jinja2 import nodes
 
 from edgeviews.compiler import catalog
+from edgeviews.compiler.code_writer import Unit
 from edgeviews.compiler.codegen import CodeGenerator
 from edgeviews.compiler.errors import TemplateSyntaxError
-from edgeviews.compiler.expressions import Unit, literal_ok, python_literal
+from edgeviews.compiler.expressions import literal_ok, python_literal
 from edgeviews.compiler.parsing import make_environment, parse_template
 
 HEADER = '''"""Compiled from the Jinja template {name} by edgeviews. Do not edit: edit the template."""

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import jinja2
 from jinja2 import nodes
 from jinja2.compiler import Frame, has_safe_repr
 from jinja2.idtracking import VAR_LOAD_PARAMETER
-from jinja2.optimizer import Optimizer
 from markupsafe import Markup
 
 from edgeviews.compiler.catalog import FILTER_FUNCTIONS, TEST_FUNCTIONS
+from edgeviews.compiler.code_writer import CodeWriter
 
 OPERATORS = {
     "eq": "==",
@@ -49,54 +48,8 @@ LOOP_ATTRIBUTES = frozenset(
 FOR_LOOP_PARAMETER = (VAR_LOAD_PARAMETER, "for")
 
 
-class Unit:
-    """What all templates of one compiled module share: names, options, tables."""
-
-    def __init__(
-        self,
-        env: jinja2.Environment,
-        template_ids: dict[str, int],
-        globals_: dict[str, Any],
-    ) -> None:
-        self.env = env
-        self.template_ids = template_ids
-        self.globals = globals_
-        self.undefined = {
-            jinja2.StrictUndefined: "StrictUndefined",
-            jinja2.ChainableUndefined: "ChainableUndefined",
-        }.get(env.undefined, "Undefined")
-        self.filter_table: set[str] = set()
-        self.test_table: set[str] = set()
-        self.any_filter_by_name = False
-        self.needs_autoescape_calls = False
-
-
-class ExpressionGenerator:
+class ExpressionGenerator(CodeWriter):
     """The visit_<Expr> methods of CodeGenerator."""
-
-    unit: Unit
-    env: jinja2.Environment
-    optimizer: Optimizer
-    light_loops: dict[str, str]
-    _assign_stack: list[set[str]]
-
-    if TYPE_CHECKING:
-
-        def write(self, x: str) -> None: ...
-
-        def writeline(self, x: str, node: nodes.Node | None = None, extra: int = 0) -> None: ...
-
-        def visit(self, node: nodes.Node, *args: Any, **kwargs: Any) -> Any: ...
-
-        def fail(self, msg: str, lineno: int) -> Any: ...
-
-        def undefined_class(self) -> str: ...
-
-        def parameter_is_undeclared(self, target: str) -> bool: ...
-
-        def position(self, node: nodes.Node) -> str: ...
-
-        def dynamic_autoescape(self) -> str: ...
 
     def optimized(self, node: nodes.Expr, frame: Frame) -> nodes.Node | None:
         if frame.eval_ctx.volatile:
