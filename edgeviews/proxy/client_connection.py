@@ -10,10 +10,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Final
 
 import httpx2
 
 from edgeviews.proxy.asgi import Receive
+
+EXTRA_MESSAGE_PAUSE: Final = 0.01
+"""Seconds to wait after a message a conforming server would not send (then doubled)."""
+EXTRA_MESSAGE_PAUSE_MAX: Final = 1.0
 
 
 class ClientGone(Exception):
@@ -69,9 +74,24 @@ class DisconnectWatch:
 
     @staticmethod
     async def _wait(receive: Receive) -> None:
-        # The unread request message (and any body left) comes first; then the disconnect.
-        while (await receive())["type"] != "http.disconnect":
-            pass
+        """Return when the client has gone.
+
+        The unread request message (and any body left) comes first; then a real server blocks
+        until the disconnect. An in-process harness that keeps answering `http.request` after
+        the body ended would make a plain loop spin (and starve the event loop when its
+        `receive` never suspends): such extra messages are ignored with a growing pause.
+        """
+        body_ended = False
+        pause = EXTRA_MESSAGE_PAUSE
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            if not body_ended and message["type"] == "http.request":
+                body_ended = not message.get("more_body", False)
+                continue
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, EXTRA_MESSAGE_PAUSE_MAX)
 
     def _on_done(self, waiter: asyncio.Task[None]) -> None:
         if waiter.cancelled() or waiter.exception() is not None:
