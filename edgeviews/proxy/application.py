@@ -24,6 +24,7 @@ from edgeviews.proxy.forwarding import forward
 from edgeviews.proxy.snapshot import RoutePlan, Snapshot, build_snapshot
 from edgeviews.proxy.target import relative_paths
 from edgeviews.proxy.upstream_client import fast_transport, make_client
+from edgeviews.proxy.websocket import forward_websocket
 
 logger = logging.getLogger("edgeviews.proxy")
 
@@ -110,8 +111,24 @@ class ProxyApp:
             await self._fall_through(scope, receive, send, path)
         elif scope["type"] == "lifespan":
             await self._lifespan(scope, receive, send)
+        elif scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
         else:
             await self._fallback(scope, receive, send)
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A WebSocket on a proxied path is relayed upstream (same matching as HTTP)."""
+        snapshot = self._snapshot
+        path, raw_path = relative_paths(
+            scope["path"], scope.get("raw_path"), scope.get("root_path", "")
+        )
+        plan = _find_plan(snapshot, path, scope["headers"])
+        if plan is not None and path != snapshot.settings.health_path:
+            await forward_websocket(
+                scope, receive, send, snapshot=snapshot, plan=plan, path=path, raw_path=raw_path
+            )
+            return
+        await self._fallback(scope, receive, send)
 
     async def _fall_through(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
         """Serve from the health endpoint or the host app, with an access line like proxied ones."""
