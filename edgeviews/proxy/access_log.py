@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass
 from typing import TextIO
 
 access_logger = logging.getLogger("edgeviews.proxy.access")
+
+_LINE = '%s "%s %s" %d upstream=%.1fms total=%.1fms mode=%s injected=%s outcome=%s'
 
 
 @dataclass(slots=True)
@@ -30,10 +33,15 @@ class Exchange:
 
 
 def log_access(exchange: Exchange, injected: list[str], total_ms: float) -> None:
+    """Log the access line of one exchange (at INFO, on `edgeviews.proxy.access`).
+
+    The record is made and handed to the logger directly: `Logger.info` would also walk the
+    stack to find the caller's file and line, which an access line never shows (about a
+    third of the line's cost).
+    """
     if not access_logger.isEnabledFor(logging.INFO):
         return
-    access_logger.info(
-        '%s "%s %s" %d upstream=%.1fms total=%.1fms mode=%s injected=%s outcome=%s',
+    args = (
         exchange.client,
         exchange.method,
         exchange.path,
@@ -44,6 +52,35 @@ def log_access(exchange: Exchange, injected: list[str], total_ms: float) -> None
         ",".join(injected) or "-",
         exchange.outcome,
     )
+    access_logger.handle(
+        access_logger.makeRecord(
+            access_logger.name, logging.INFO, __file__, 0, _LINE, args, None, "log_access"
+        )
+    )
+
+
+class LineFormatter(logging.Formatter):
+    """A Formatter that formats a record's `asctime` once per second, not once per line.
+
+    `time.strftime` of every access line was a sixth of its cost; the milliseconds are still
+    per line. With a `datefmt`, or a `converter` other than local time, it is a plain Formatter.
+    """
+
+    def __init__(self, fmt: str | None = None, datefmt: str | None = None) -> None:
+        super().__init__(fmt, datefmt)
+        self._second = -1
+        self._stamp = ""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        if datefmt is not None or self.converter is not time.localtime:
+            return super().formatTime(record, datefmt)
+        second = int(record.created)
+        if second != self._second:
+            self._stamp = time.strftime(self.default_time_format, time.localtime(second))
+            self._second = second
+        if self.default_msec_format:
+            return self.default_msec_format % (self._stamp, record.msecs)
+        return self._stamp
 
 
 class BatchingStreamHandler(logging.StreamHandler[TextIO]):

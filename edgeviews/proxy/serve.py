@@ -29,7 +29,8 @@ def log_config() -> dict[str, Any]:
     """uvicorn's logging setup plus our `edgeviews` loggers on stderr."""
     config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     config["formatters"]["edgeviews"] = {
-        "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        "()": "edgeviews.proxy.access_log.LineFormatter",  # asctime formatted once a second
+        "fmt": "%(asctime)s %(levelname)s %(name)s: %(message)s",
     }
     config["handlers"]["edgeviews"] = {
         "formatter": "edgeviews",

@@ -6,7 +6,7 @@ import asyncio
 import io
 import logging
 
-from edgeviews.proxy.access_log import BatchingStreamHandler, Exchange, log_access
+from edgeviews.proxy.access_log import BatchingStreamHandler, Exchange, LineFormatter, log_access
 from edgeviews.proxy.serve import log_config
 
 
@@ -86,3 +86,43 @@ async def test_serve_routes_access_lines_through_the_batching_handler() -> None:
         '10.0.0.1 "GET /about" 200 upstream=0.0ms total=1.2ms mode=pass '
         "injected=analytics@body outcome=ok\n"
     )
+
+
+def test_line_formatter_writes_what_logging_formatter_writes() -> None:
+    fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    ours, theirs = LineFormatter(fmt), logging.Formatter(fmt)
+    # Several records in one second (the cached stamp), then the next seconds.
+    for created in (1_700_000_000.001, 1_700_000_000.5, 1_700_000_001.25, 1_700_000_061.999):
+        line = logging.makeLogRecord({"msg": "x %d", "args": (1,), "levelno": 20})
+        line.created, line.msecs = created, (created - int(created)) * 1000
+        assert ours.format(line) == theirs.format(line)
+
+
+def test_line_formatter_honours_a_date_format() -> None:
+    line = logging.makeLogRecord({"msg": "x", "created": 0.0, "msecs": 0.0})
+    fmt = "%(asctime)s %(message)s"
+    assert LineFormatter(fmt, "%H").format(line) == logging.Formatter(fmt, "%H").format(line)
+
+
+def test_access_lines_are_info_records_of_the_access_logger() -> None:
+    seen: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record)
+
+    logger = logging.getLogger("edgeviews.proxy.access")
+    keep, previous = Keep(), logger.level
+    logger.addHandler(keep)
+    logger.setLevel(logging.INFO)
+    try:
+        log_access(Exchange(method="HEAD", path="/", client="-", status=304), [], 0.5)
+        logger.setLevel(logging.WARNING)
+        log_access(Exchange(method="GET", path="/quiet", client="-"), [], 0.5)
+    finally:
+        logger.removeHandler(keep)
+        logger.setLevel(previous)
+    assert [(r.name, r.levelname, r.funcName) for r in seen] == [
+        ("edgeviews.proxy.access", "INFO", "log_access")
+    ]
+    assert seen[0].getMessage().startswith('- "HEAD /" 304 upstream=0.0ms total=0.5ms')
