@@ -61,6 +61,7 @@ class WsUpstream:
         self.seen: list[Seen] = []
         self.handshakes: list[Request] = []
         self.server: Server | None = None
+        self.release = asyncio.Event()
 
     @property
     def port(self) -> int:
@@ -85,6 +86,7 @@ class WsUpstream:
 
     async def __aexit__(self, *exc_info: object) -> None:
         assert self.server is not None
+        self.release.set()
         self.server.close()
         await asyncio.wait_for(self.server.wait_closed(), TIMEOUT)
 
@@ -101,7 +103,7 @@ class WsUpstream:
             response.headers["Set-Cookie"] = "seen=1; Domain=127.0.0.1; Path=/"
             return response
         if request.path.endswith("/hang"):
-            await asyncio.sleep(TIMEOUT)
+            await self.release.wait()  # until the server shuts down
         return None
 
     async def _handle(self, connection: ServerConnection) -> None:
@@ -399,7 +401,7 @@ async def test_refused_upstream_rejects_the_handshake_with_502_and_logs(
 
 
 async def test_a_silent_upstream_handshake_times_out_with_504(proxy: ProxyServer) -> None:
-    # read_timeout is 1 s in the project's [proxy] table; the upstream waits 5 s.
+    # read_timeout is 1 s in the project's [proxy] table; the upstream never answers.
     with pytest.raises(InvalidStatus) as timed_out:
         await client(proxy.url("/ws/hang"))
     assert timed_out.value.response.status_code == 504
@@ -513,3 +515,33 @@ def test_upstream_close_codes_are_mapped_to_sendable_ones(
 ) -> None:
     closed = ConnectionClosed(rcvd, sent, None if rcvd is None or sent is None else True)
     assert code_for_client(closed) == client_close
+
+
+async def test_without_the_http_response_extension_a_failure_is_a_close_before_accept(
+    tmp_path: Path, upstream: WsUpstream, tls_upstream: WsUpstream, ca: trustme.CA
+) -> None:
+    # An ASGI server without `websocket.http.response` (the scope has no such extension)
+    # gets a close before any accept, which such servers answer with a 403.
+    app = create_app(load_config(project(tmp_path, upstream, tls_upstream, ca, trust=True)))
+    incoming: list[dict[str, Any]] = [{"type": "websocket.connect"}]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return incoming.pop(0)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "websocket",
+        "path": "/down/ws",
+        "raw_path": b"/down/ws",
+        "query_string": b"",
+        "root_path": "",
+        "scheme": "ws",
+        "headers": [(b"host", b"www.example.com")],
+        "client": ("127.0.0.1", 5000),
+        "subprotocols": [],
+    }
+    await asyncio.wait_for(app(scope, receive, send), TIMEOUT)
+    assert sent == [{"type": "websocket.close", "code": 1014}]
