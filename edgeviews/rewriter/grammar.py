@@ -113,12 +113,52 @@ _BANG_WHOLE = (_COMMENT_BODY, b">", b"->", rb"-[^->][^>]*+>", rb"[^->][^>]*+>")
 _NAME_END = rb"(?=[\t\n\f\r />])"
 
 
-# A whole tag with no `&` and no `>` in a quoted value (so it ends at its first `>`).
-_PLAIN_TAG_REST = (
-    rb"[^\t\n\f\r />&]*+(?:[\t\n\f\r /]++|[^\t\n\f\r />=&][^\t\n\f\r />=&]*+"
-    rb"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+"
-    rb"""(?:"[^">&]*+"|'[^'>&]*+'|(?!["'])[^\t\n\f\r >&]*+)|(?![\t\n\f\r ]*+=)))*+>"""
-)
+AMP = b"&amp;"
+
+
+def _plain_tag_rest(amp: bool) -> bytes:
+    """A whole tag with no `&` (but `&amp;` in values where `amp`) and no `>` in a quoted
+    value, so it ends at its first `>`.
+
+    `&amp;` is the one reference common in real tags (URLs with query strings); it
+    decodes to `&` alone, so it cannot spell a needle that holds no `&`.
+    """
+    more = rb"(?:&amp;%s*+)*+" if amp else b""
+
+    def value(chars: bytes) -> bytes:
+        return chars + b"*+" + (more % chars if amp else b"")
+
+    return (
+        rb"[^\t\n\f\r />&]*+(?:[\t\n\f\r /]++|[^\t\n\f\r />=&][^\t\n\f\r />=&]*+"
+        rb"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+"
+        rb'(?:"'
+        + value(rb'[^">&]')
+        + rb""""|'"""
+        + value(rb"[^'>&]")
+        + rb"""'|(?!["'])"""
+        + value(rb"[^\t\n\f\r >&]")
+        + rb")|(?![\t\n\f\r ]*+=)))*+>"
+    )
+
+
+_PLAIN_TAG_REST = _plain_tag_rest(False)
+_PLAIN_TAG_REST_AMP = _plain_tag_rest(True)
+
+
+def needles_spelled_plainly(low: bytes, start: int, end: int, needles: tuple[bytes, ...]) -> bool:
+    """Whether each needle the tag's decoded attributes hold is in its raw bytes too.
+
+    True when the tag has no `&`, or only `&amp;` and no needle holds `&` (then a needle
+    missing from the bytes is missing from every decoded value): the needle test may
+    then rule the tag out. False means a character reference might spell a needle.
+    """
+    ampersands = low.count(b"&", start, end)
+    if not ampersands:
+        return True
+    if ampersands != low.count(AMP, start, end):
+        return False
+    return not any(b"&" in needle for needle in needles)
+
 
 Filters = tuple[tuple[bytes, tuple[bytes, ...]], ...]
 
@@ -127,16 +167,17 @@ def _filtered(needles: tuple[bytes, ...]) -> bytes:
     """After a tag name: go on only if the tag can hold its first needle (lower-cased).
 
     The tag stays a candidate when its first needle comes before its first `>`, or
-    when the tag is not surely plain: a `&` in it (a character reference may spell a
-    needle), a quoted value holding `>` (its end is not its first `>`), or unfinished
-    (`_PLAIN_TAG_REST` fails on all three): a superset of the tags
-    the exact needle test passes, decided inside the regex, so the others never reach
+    when the tag is not surely plain: a `&` in it other than `&amp;` (a character
+    reference may spell a needle; any `&` where a needle holds one), a quoted value
+    holding `>` (its end is not its first `>`), or unfinished (`_PLAIN_TAG_REST`
+    fails on all three): a superset of the tags the exact needle test passes, decided inside the regex, so the others never reach
     Python. The other needles are left to that exact test. The scans are greedy on
     purpose (inside a lookahead backtracking cannot move the match): sre runs
     `[^>]*` as a tight loop and then steps back only to bytes equal to the needle's
     first, where a lazy `[^>]*?` would restart the matcher at every byte.
     """
-    return rb"(?:(?=[^>]*" + re.escape(needles[0]) + rb")|(?!" + _PLAIN_TAG_REST + b"))"
+    plain = _PLAIN_TAG_REST if any(b"&" in needle for needle in needles) else _PLAIN_TAG_REST_AMP
+    return rb"(?:(?=[^>]*" + re.escape(needles[0]) + rb")|(?!" + plain + b"))"
 
 
 def _start_names(starts: frozenset[bytes] | None, filters: Filters) -> bytes:

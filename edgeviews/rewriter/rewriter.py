@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from edgeviews.rewriter.element import Comment, Element, EndTag, TextChunk
-from edgeviews.rewriter.grammar import VOID_ELEMENTS
+from edgeviews.rewriter.grammar import VOID_ELEMENTS, needles_spelled_plainly
 from edgeviews.rewriter.scanner import PASSTHROUGH, Scanner
 from edgeviews.rewriter.selectors import AttributeSource, Compound, Selector, parse_selectors
 from edgeviews.rewriter.tree import OpenElements
@@ -321,14 +321,13 @@ class _Session(Scanner):
         if rules is None and not self._universal:
             return None
         candidates = (rules or []) + self._universal
-        if (len(candidates) > 1 or name not in self.start_filters) and low.find(
-            b"&", start, end
-        ) < 0:
+        if len(candidates) > 1 or name not in self.start_filters:
             needles = self._needles
             candidates = [
                 rule
                 for rule in candidates
                 if all(low.find(needle, start, end) >= 0 for needle in needles[id(rule)])
+                or not needles_spelled_plainly(low, start, end, needles[id(rule)])
             ]
             if not candidates:
                 return None

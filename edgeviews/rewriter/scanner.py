@@ -38,6 +38,7 @@ from edgeviews.rewriter.grammar import (
     Filters,
     candidate_patterns,
     end_tag_pattern,
+    needles_spelled_plainly,
     script_patterns,
 )
 
@@ -385,7 +386,9 @@ class Scanner:
                     if group == 5:
                         interest = self.interest_starts
                         needles = self.start_filters.get(name)
-                        if needles is not None and find(b"&", start, end) < 0:
+                        if needles is not None and needles_spelled_plainly(
+                            low, start, end, needles
+                        ):
                             for needle in needles:
                                 if find(needle, start, end) < 0:
                                     interest = _NOTHING  # no rule can match this tag

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from edgeviews.rewriter import Element, Rewriter, SelectorError
+from edgeviews.rewriter.grammar import candidate_patterns
 from edgeviews.rewriter.selectors import parse_selectors
 
 
@@ -164,6 +165,11 @@ def test_end_tag_after_a_filtered_start_tag_is_its_own() -> None:
         # a character reference spells the needle
         (b'<a id=r1 rel="&#122;zzz">t</a>', ["r1"]),
         (b'<a id=r2 rel="zz&#x7a;z">t</a>', ["r2"]),
+        (b'<a id=r3 href="?a=1&amp;b=2" rel=zz&#x7a;z>t</a>', ["r3"]),
+        # `&amp;` (common in URLs) decodes to `&` alone: the needle is in the bytes or absent
+        (b'<a id=m1 href="/x?a=1&amp;b=2" rel="zzzz">t</a>', ["m1"]),
+        (b"<a id=m2 href='?a&AMP;b' rel=zzzz>t</a>", ["m2"]),
+        (b'<a id=m3 rel="&amp;#122;zzz">t</a><a id=m4 rel="zz&amp;zz" href=?a&amp;b>t</a>', []),
         # upper case, other attributes around it, a self-closing slash
         (b'<A ID=u1 Class=x REL="ZZZZ"/>', ["u1"]),
         # the needle where the rule does not look: seen by the filter, refused by the rule
@@ -196,3 +202,21 @@ def test_attribute_needles_leave_state_switching_tags_to_the_tokenizer() -> None
     document = b'<script src=x.js>"<a id=in>"</script><a id=out>'
     assert b"".join(rewriter.transform([document])) == document
     assert found == ["out"]
+
+
+def test_a_needle_holding_an_ampersand_is_found_through_amp_references() -> None:
+    """`&amp;` may spell a needle's own `&`: such tags stay candidates."""
+    document = b'<a id=n1 rel="x&amp;y">t</a><a id=n2 rel="x&#38;y">t</a><a id=n3 rel="xy">t</a>'
+    assert matched('a[rel="x&y"]', document) == ["n1", "n2"]
+
+
+def test_tags_with_only_amp_references_and_no_needle_stay_in_the_regex() -> None:
+    """The candidate regex rules out `<a>` tags whose only references are `&amp;`."""
+    names = frozenset((b"a",))
+    candidate, _ = candidate_patterns(names, frozenset(), filters=((b"a", (b"zzzz",)),))
+    assert candidate.search(b'<a href="/x?a=1&amp;b=2" rel=yy>') is None
+    assert candidate.search(b"<a href=/x?a=1&amp;b=2>") is None
+    for kept in (b'<a href="?a&amp;b" rel=zzzz>', b'<a href="?a&#38;b">', b'<a rel="&#122;">'):
+        assert candidate.search(kept) is not None
+    ampersand, _ = candidate_patterns(names, frozenset(), filters=((b"a", (b"x&y",)),))
+    assert ampersand.search(b'<a href="/x?a=1&amp;b=2" rel=yy>') is not None
