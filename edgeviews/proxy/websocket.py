@@ -238,7 +238,7 @@ async def _deny(
     body: bytes | None = None,
 ) -> None:
     """Refuse the client's handshake: an HTTP answer if the server can send one, else a close."""
-    if status < 200 or status not in HTTPStatus._value2member_map_:
+    if status < 200 or not _known_status(status):
         status, headers, body = 502, None, None
         detail = "The site behind this address answered the handshake with an unknown status."
     exchange.status = status
@@ -257,6 +257,15 @@ async def _deny(
     out.append((b"content-length", str(len(body)).encode("ascii")))
     await send({"type": "websocket.http.response.start", "status": status, "headers": out})
     await send({"type": "websocket.http.response.body", "body": body})
+
+
+def _known_status(status: int) -> bool:
+    """uvicorn needs a status it has a reason phrase for."""
+    try:
+        HTTPStatus(status)
+    except ValueError:
+        return False
+    return True
 
 
 async def relay(receive: Receive, send: Send, upstream: ClientConnection) -> Ending:

@@ -389,6 +389,46 @@ async def test_an_oversized_client_message_closes_both_sides(
     assert (await upstream.closed()).close_code == 1001
 
 
+async def test_messages_of_exactly_the_limit_pass_both_ways(proxy: ProxyServer) -> None:
+    message = b"y" * MAX_MESSAGE_BYTES
+    async with client(proxy.url("/ws/echo"), max_size=None) as ws:
+        await ws.send(message)
+        assert await asyncio.wait_for(ws.recv(), TIMEOUT) == message
+
+
+async def test_concurrent_sessions_keep_their_own_messages(
+    proxy: ProxyServer, upstream: WsUpstream
+) -> None:
+    async def session(number: int) -> list[str | bytes]:
+        async with client(proxy.url(f"/ws/echo?n={number}")) as ws:
+            replies: list[str | bytes] = []
+            for i in range(10):
+                await ws.send(f"{number}:{i}")
+                replies.append(await asyncio.wait_for(ws.recv(), TIMEOUT))
+            return replies
+
+    results = await asyncio.gather(*(session(n) for n in range(20)))
+    assert results == [[f"{n}:{i}" for i in range(10)] for n in range(20)]
+    assert len(upstream.seen) == 20
+
+
+async def test_a_proxy_shutting_down_closes_both_sides(
+    tmp_path: Path, upstream: WsUpstream, tls_upstream: WsUpstream, ca: trustme.CA
+) -> None:
+    config = load_config(project(tmp_path, upstream, tls_upstream, ca, trust=True))
+    server = ProxyServer(create_app(config, env="test"))
+    async with server:
+        ws = await client(server.url("/ws/echo"))
+        await ws.send("hello")
+        assert await asyncio.wait_for(ws.recv(), TIMEOUT) == "hello"
+    # uvicorn told the client 1012 (service restart); the upstream hears that we went away
+    with pytest.raises(ConnectionClosed):
+        await asyncio.wait_for(ws.recv(), TIMEOUT)
+    assert ws.close_code == 1012
+    seen = await upstream.closed()
+    assert (seen.close_code, seen.close_reason) == (1001, "client went away")
+
+
 async def test_refused_upstream_rejects_the_handshake_with_502_and_logs(
     proxy: ProxyServer, caplog: pytest.LogCaptureFixture
 ) -> None:
