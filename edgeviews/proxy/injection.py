@@ -9,7 +9,6 @@ in a context variable the access log reads.
 
 from __future__ import annotations
 
-import codecs
 import functools
 import logging
 import secrets
@@ -25,6 +24,7 @@ from edgeviews.proxy.csp import (
     needs_nonce,
     with_nonce_placeholder,
 )
+from edgeviews.proxy.page_encoding import PageEncoding, header_encoding
 from edgeviews.rewriter import Rewriter
 from edgeviews.rewriter.element import Element, EndTag
 
@@ -118,17 +118,13 @@ def encode_snippet(html: str, charset: str) -> bytes:
 
 
 def page_charset(content_type: bytes) -> str | None:
-    """The declared charset of an ASCII-compatible page when it is not UTF-8, else None."""
-    for param in content_type.split(b";")[1:]:
-        name, _, value = param.strip().partition(b"=")
-        if name.strip().lower() == b"charset":
-            label = value.strip().strip(b"\"'").decode("latin-1")
-            try:
-                canonical = codecs.lookup(label).name
-            except LookupError:
-                return None
-            return None if canonical in ("utf-8", "ascii") else canonical
-    return None
+    """The codec for snippets on a page whose Content-Type declares a charset other than UTF-8
+    (labels as browsers read them: `iso-8859-1` and `us-ascii` are windows-1252), else None.
+
+    Only the header: `page_encoding.sniff_page_encoding` also reads the BOM and `<meta>`.
+    """
+    declared = header_encoding(content_type)
+    return None if declared is None else PageEncoding(declared, "header").snippet_charset
 
 
 def _before_end_tag(html: str, label: str) -> Callable[[EndTag], None]:

@@ -94,7 +94,11 @@ def test_snippets_are_written_in_the_pages_own_charset() -> None:
 
 
 def test_page_charset() -> None:
-    assert page_charset(b'text/html; charset="Shift_JIS"') == "shift_jis"
+    """Labels as browsers read them (the Encoding Standard), not as Python's codecs do."""
+    assert page_charset(b'text/html; charset="Shift_JIS"') == "cp932"  # windows-31j in browsers
+    assert page_charset(b"text/html; charset=us-ascii") == "cp1252"  # was UTF-8: mojibake
+    assert page_charset(b"text/html; charset=ISO-8859-1") == "cp1252"
+    assert page_charset(b"text/html;charset=windows-1251") == "cp1251"
     assert page_charset(b"text/html; charset=utf-8") is None
     assert page_charset(b"text/html") is None
     assert page_charset(b"text/html; charset=no-such-charset") is None
