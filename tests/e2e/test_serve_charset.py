@@ -37,7 +37,7 @@ VIEWS = {{"note": note, "head_note": head_note}}
 """
 WIRING = pytest.mark.xfail(
     strict=True,
-    reason="needs the response_body.py wiring of docs/requests.md (2026-11-27 10:40 UTC)",
+    reason="needs the response_body.py wiring of docs/requests.md (2026-11-27 10:18 UTC)",
 )
 
 
