@@ -25,6 +25,7 @@ from edgeviews.proxy.client_connection import (
 )
 from edgeviews.proxy.error_pages import send_error_page
 from edgeviews.proxy.forwarded import ClientView, client_view
+from edgeviews.proxy.http1 import ResponseHead
 from edgeviews.proxy.public_urls import PublicMapping
 from edgeviews.proxy.request_headers import UpstreamRequestHeaders, upstream_request_headers
 from edgeviews.proxy.response_body import (
@@ -42,6 +43,7 @@ from edgeviews.proxy.response_headers import (
 from edgeviews.proxy.settings import ProxySettings
 from edgeviews.proxy.snapshot import RoutePlan, Snapshot
 from edgeviews.proxy.target import UnsafeTarget, check_path, upstream_url
+from edgeviews.proxy.transport import UpstreamResponse, UpstreamTransport
 from edgeviews.proxy.upstream_client import timeout_extension
 
 logger = logging.getLogger("edgeviews.proxy")
@@ -111,9 +113,9 @@ async def _forward(
     route = plan.route
     tag = plan.tag if plan.rewrites else None
     url = upstream_url(route.upstream, raw_path, scope.get("query_string", b""))
-    extensions: dict[str, object] = {"timeout": timeout_extension(settings)}
+    sni: str | None = None
     if route.route.preserve_host and view.host and route.upstream.scheme == "https":
-        extensions["sni_hostname"] = _hostname(view.host)
+        sni = _hostname(view.host)
 
     body_state = BodyState()
     has_body = header_value(incoming, b"content-length") not in (None, b"0") or (
@@ -132,10 +134,10 @@ async def _forward(
     if body_state.done:
         # Watch from the start, so a client leaving while the upstream thinks frees it too.
         disconnect.start(receive)
-    response: httpx2.Response | None = None
+    response: UpstreamResponse | None = None
     try:
         response, request_headers = await _request_upstream(
-            transport, incoming, url, extensions, receive, body_state, plan, view, settings, method
+            transport, incoming, url, sni, receive, body_state, plan, view, settings, method
         )
         disconnect.start(receive)
         exchange.upstream_ms = (time.perf_counter() - upstream_began) * 1000
@@ -146,7 +148,7 @@ async def _forward(
             public_host=view.host or route.upstream.netloc,
             root_path=scope.get("root_path", ""),
         )
-        upstream_headers = [(key.lower(), value) for key, value in response.headers.raw]
+        upstream_headers = [(key.lower(), value) for key, value in response.headers]
         headers = client_response_headers(
             upstream_headers,
             mapping=mapping,
@@ -224,14 +226,14 @@ async def _request_upstream(
     transport: httpx2.AsyncBaseTransport,
     incoming: list[tuple[bytes, bytes]],
     url: httpx2.URL,
-    extensions: dict[str, object],
+    sni: str | None,
     receive: Receive,
     body_state: BodyState,
     plan: RoutePlan,
     view: ClientView,
     settings: ProxySettings,
     method: str,
-) -> tuple[httpx2.Response, UpstreamRequestHeaders]:
+) -> tuple[UpstreamResponse, UpstreamRequestHeaders]:
     """Send the request; a 206 for a page we rewrite is fetched again whole (trap 7)."""
     has_body = not body_state.done
     drop_range = False
@@ -244,16 +246,27 @@ async def _request_upstream(
             snippets_tag=plan.tag if plan.rewrites else None,
             drop_range=drop_range,
         )
-        request = _upstream_request(
-            method, url, request_headers.headers, extensions, receive, body_state, has_body
-        )
-        response = await transport.handle_async_request(request)
+        headers = request_headers.headers
+        if (
+            not has_body
+            and method in _EMPTY_BODY_NEEDS_LENGTH
+            and header_value(headers, b"content-length") is None
+        ):
+            headers = [*headers, (b"content-length", b"0")]  # what httpx2's content= said
+        body = RequestBody(receive, body_state) if has_body else b""
+        timeouts = timeout_extension(settings)
+        if isinstance(transport, UpstreamTransport):
+            response = await transport.send(
+                method, url, headers, body, timeouts=timeouts, sni_hostname=sni
+            )
+        else:
+            response = await _through_httpx2(transport, method, url, headers, body, timeouts, sni)
         if (
             response.status_code == 206
             and plan.rewrites
             and not has_body
             and not drop_range
-            and is_rewritable_html([(k.lower(), v) for k, v in response.headers.raw])
+            and is_rewritable_html([(k.lower(), v) for k, v in response.headers])
         ):
             await response.aclose()
             drop_range = True
@@ -261,33 +274,34 @@ async def _request_upstream(
         return response, request_headers
 
 
-def _upstream_request(
+async def _through_httpx2(
+    transport: httpx2.AsyncBaseTransport,
     method: str,
     url: httpx2.URL,
     headers: list[tuple[bytes, bytes]],
-    extensions: dict[str, object],
-    receive: Receive,
-    body_state: BodyState,
-    has_body: bool,
-) -> httpx2.Request:
-    """The httpx2 Request for the transport, built with `stream=`: `content=` costs about
-    30 us more per request (encoding, default headers, a second Headers) for framing the
-    transport does anyway. Without a body, POST/PUT/PATCH/QUERY say Content-Length: 0."""
-    if has_body:
-        return httpx2.Request(
-            method,
-            url,
-            headers=headers,
-            stream=RequestBody(receive, body_state),
-            extensions=extensions,
-        )
-    if method in _EMPTY_BODY_NEEDS_LENGTH and header_value(headers, b"content-length") is None:
-        headers = [*headers, (b"content-length", b"0")]
-    request = httpx2.Request(
-        method, url, headers=headers, stream=httpx2.ByteStream(b""), extensions=extensions
-    )
-    request.read()  # a body known to be empty: the transport may send it again on a stale connection
-    return request
+    body: bytes | RequestBody,
+    timeouts: dict[str, float | None],
+    sni: str | None,
+) -> UpstreamResponse:
+    """The request through any other httpx2 transport (httpx2's own pool, a test's), its
+    response in the shape ours returns. Built with `stream=`: `content=` costs about 30 us
+    more per request (encoding, default headers, a second Headers) for framing the transport
+    does anyway."""
+    extensions: dict[str, object] = {"timeout": timeouts}
+    if sni is not None:
+        extensions["sni_hostname"] = sni
+    stream = httpx2.ByteStream(body) if isinstance(body, bytes) else body
+    request = httpx2.Request(method, url, headers=headers, stream=stream, extensions=extensions)
+    if isinstance(body, bytes):
+        request.read()  # a body known whole: the transport may send it again on a stale connection
+    response = await transport.handle_async_request(request)
+    if not isinstance(response.stream, httpx2.AsyncByteStream):
+        await response.aclose()
+        raise TypeError("the upstream transport returned a synchronous body stream")
+    version = response.extensions.get("http_version", b"HTTP/1.1")
+    reason = response.extensions.get("reason_phrase", b"")
+    head = ResponseHead(version, response.status_code, reason, response.headers.raw)
+    return UpstreamResponse(head, response.stream)
 
 
 def _hostname(host: str) -> str:

@@ -8,6 +8,7 @@ caller (an ``httpx2.AsyncClient``) is written to handle.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -24,8 +25,16 @@ _HEX_DIGITS: Final = frozenset(b"0123456789abcdefABCDEF")
 _TOKEN_FORBIDDEN: Final = frozenset(b" \t\r\n:")
 _IDEMPOTENT: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 
+_REQUEST_FIELDS: Final = re.compile(rb"(?:[^ \t\r\n:]+: [^\r\n\0]*\r\n)*\r\n")
+"""The serialized header block of a request: a name without whitespace or ':', a value
+without CR, LF or NUL, per line. With the line count checked too, no field can split."""
+_RESPONSE_FIELD: Final = re.compile(rb"([^ \t\r\n:]+):[ \t]*((?:[^\r\n]*[^ \t\r\n])?)[ \t]*\r?\n")
+_RESPONSE_FIELDS: Final = re.compile(rb"(?:[^ \t\r\n:]+:[^\r\n]*\r?\n)*\r?\n")
+"""Header lines of a response (CRLF or bare LF), then the blank line; anything else (folding,
+a line without a colon, a stray CR) is left to the line-by-line parser to name."""
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)
 class ResponseHead:
     """The status line and header fields of one response, exactly as the upstream sent them."""
 
@@ -41,27 +50,31 @@ def is_idempotent(method: str) -> bool:
 
 
 def serialize_request_head(method: str, target: bytes, headers: list[tuple[bytes, bytes]]) -> bytes:
-    """Request line and header fields, refusing anything that could split the head in two."""
+    """Request line and header fields, refusing anything that could split the head in two.
+
+    The fields are joined first and checked as one block (one regex and a line count, instead
+    of three tests per field: a third of this function's cost per request).
+    """
     if (
         (not target.startswith(b"/") and target != b"*")
         or _has_line_break(target)
         or b" " in target
     ):
         raise httpx2.LocalProtocolError(f"invalid request target {target!r}")
-    parts = [method.encode("ascii"), b" ", target, b" HTTP/1.1\r\n"]
-    for name, value in headers:
-        if not name or _TOKEN_FORBIDDEN.intersection(name) or _has_line_break(value):
-            raise httpx2.LocalProtocolError(f"invalid header field {name!r}")
-        parts += (name, b": ", value, b"\r\n")
-    parts.append(b"\r\n")
-    return b"".join(parts)
+    fields = b"".join([b"%s: %s\r\n" % field for field in headers]) + b"\r\n"
+    if fields.count(b"\n") != len(headers) + 1 or _REQUEST_FIELDS.fullmatch(fields) is None:
+        for name, value in headers:
+            if not name or _TOKEN_FORBIDDEN.intersection(name) or _has_line_break(value):
+                raise httpx2.LocalProtocolError(f"invalid header field {name!r}")
+        raise httpx2.LocalProtocolError("invalid header fields")  # pragma: no cover
+    return b"%s %s HTTP/1.1\r\n%s" % (method.encode("ascii"), target, fields)
 
 
 def _has_line_break(value: bytes) -> bool:
     return b"\n" in value or b"\r" in value or b"\0" in value
 
 
-def find_head_end(buffer: bytearray) -> int:
+def find_head_end(buffer: bytes | bytearray) -> int:
     """Index just past the blank line that ends a head in ``buffer``, or -1 if it has not arrived.
 
     Bare LF line endings are accepted (RFC 9112 section 2.2 allows it), CRLF is the norm.
@@ -74,17 +87,30 @@ def find_head_end(buffer: bytearray) -> int:
 
 
 def parse_response_head(head: bytes) -> ResponseHead:
-    """Parse a status line and header fields; raise ``RemoteProtocolError`` on anything malformed."""
-    lines = head.split(b"\n")
-    status_line = lines[0].rstrip(b"\r")
+    """Parse a status line and header fields; raise ``RemoteProtocolError`` on anything malformed.
+
+    ``head`` ends with its blank line (as `find_head_end` delimits it). Well-formed fields are
+    checked and split by two regex passes; a malformed head is walked line by line to say what.
+    """
+    line_end = head.find(b"\n")
+    status_line = head[: line_end if line_end >= 0 else len(head)].rstrip(b"\r")
     version, _, rest = status_line.partition(b" ")
     code, _, reason = rest.partition(b" ")
     if version not in (b"HTTP/1.1", b"HTTP/1.0") or len(code) != 3 or not code.isdigit():
         raise httpx2.RemoteProtocolError(
             f"malformed status line from upstream: {status_line[:100]!r}"
         )
+    start = line_end + 1
+    if line_end >= 0 and _RESPONSE_FIELDS.fullmatch(head, start) is not None:
+        headers = _RESPONSE_FIELD.findall(head, start)
+        return ResponseHead(version, int(code), reason, headers)
+    return ResponseHead(version, int(code), reason, _parse_fields_slowly(head))
+
+
+def _parse_fields_slowly(head: bytes) -> list[tuple[bytes, bytes]]:
+    """The header fields, line by line: the path that says which line is malformed."""
     headers: list[tuple[bytes, bytes]] = []
-    for raw_line in lines[1:]:
+    for raw_line in head.split(b"\n")[1:]:
         line = raw_line.rstrip(b"\r")
         if not line:
             continue
@@ -94,7 +120,7 @@ def parse_response_head(head: bytes) -> ResponseHead:
         if not colon or not name or _TOKEN_FORBIDDEN.intersection(name) or b"\r" in value:
             raise httpx2.RemoteProtocolError(f"malformed header line from upstream: {line[:100]!r}")
         headers.append((name, value.strip(b" \t")))
-    return ResponseHead(version, int(code), reason, headers)
+    return headers
 
 
 def body_framing(method: str, head: ResponseHead) -> tuple[BodyKind, int]:

@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Final
 
 import brotli
-import httpx2
 import zstandard
 
 from edgeviews.proxy.access_log import Exchange
@@ -34,6 +33,7 @@ from edgeviews.proxy.csp import needs_nonce
 from edgeviews.proxy.injection import InjectionRecord, current_record, new_nonce, page_charset
 from edgeviews.proxy.response_headers import header_value, rewritten_page_headers
 from edgeviews.proxy.snapshot import RoutePlan, Snapshot
+from edgeviews.proxy.transport import UpstreamResponse
 
 logger = logging.getLogger("edgeviews.proxy")
 
@@ -58,18 +58,14 @@ def declared_length(upstream_headers: list[tuple[bytes, bytes]]) -> int | None:
     return length
 
 
-def raw_chunks(response: httpx2.Response) -> AsyncIterator[bytes]:
-    """The body as the transport yields it, without httpx2's `aiter_raw` layer (its chunker
-    and context manager run per chunk for nothing here); `forward` closes the response."""
-    stream = response.stream
-    if not isinstance(stream, httpx2.AsyncByteStream):
-        raise TypeError("the upstream transport returned a synchronous body stream")
-    return stream.__aiter__()
+def raw_chunks(response: UpstreamResponse) -> AsyncIterator[bytes]:
+    """The body as the transport yields it; `forward` closes the response."""
+    return response.stream.__aiter__()
 
 
 async def send_passthrough(
     send: Send,
-    response: httpx2.Response,
+    response: UpstreamResponse,
     headers: list[tuple[bytes, bytes]],
     head: bool,
     disconnect: DisconnectWatch,
@@ -212,7 +208,7 @@ class _UpstreamBody:
 async def send_rewritten(
     scope: Scope,
     send: Send,
-    response: httpx2.Response,
+    response: UpstreamResponse,
     headers: list[tuple[bytes, bytes]],
     upstream_headers: list[tuple[bytes, bytes]],
     snapshot: Snapshot,

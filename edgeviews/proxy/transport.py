@@ -15,7 +15,7 @@ import contextlib
 import os
 import ssl
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator
 from typing import Final, cast
 
 import httpx2
@@ -33,7 +33,7 @@ from edgeviews.proxy.http1 import (
     serialize_request_head,
 )
 
-__all__ = ["UpstreamTransport"]
+__all__ = ["UpstreamResponse", "UpstreamTransport"]
 
 _READ_HIGH_WATER: Final = 256 * 1024
 """Stop reading from the upstream while this much is buffered: a slow client must not make a
@@ -64,14 +64,20 @@ def ssl_context_for(verify: ssl.SSLContext | str | bool) -> ssl.SSLContext:
 
 
 class _Connection(asyncio.Protocol):
-    """One upstream connection: a receive buffer the loop fills, and waits with timeouts."""
+    """One upstream connection: the received bytes the loop hands over, and waits with timeouts.
+
+    Received data is kept as the loop's own bytes objects (`chunks`), not copied into one
+    buffer: a response that arrives in one read (the usual case for a page) is handed on
+    without a copy, or with one slice when the head is cut off its front.
+    """
 
     def __init__(self, pool: UpstreamTransport, key: _PoolKey) -> None:
         self.pool = pool
         self.key = key
         self.loop = asyncio.get_running_loop()
         self.transport: asyncio.Transport | None = None
-        self.buffer = bytearray()
+        self.chunks: deque[bytes] = deque()
+        self.buffered = 0  # bytes in `chunks`
         self.eof = False
         self.closed = False
         self.error: BaseException | None = None
@@ -92,11 +98,14 @@ class _Connection(asyncio.Protocol):
         self.transport = cast(asyncio.Transport, transport)
 
     def data_received(self, data: bytes) -> None:
-        self.buffer += data
-        if len(self.buffer) > _READ_HIGH_WATER and not self._reading_paused and self.transport:
+        self.chunks.append(data)
+        self.buffered += len(data)
+        if self.buffered > _READ_HIGH_WATER and not self._reading_paused and self.transport:
             self._reading_paused = True
             self.transport.pause_reading()
-        self._wake(self._waiter)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(True)
 
     def eof_received(self) -> bool:
         self.eof = True
@@ -148,18 +157,42 @@ class _Connection(asyncio.Protocol):
             raise httpx2.ReadTimeout(f"upstream sent nothing for {timeout} s")
 
     def take(self, limit: int) -> bytes:
-        """Remove and return up to ``limit`` buffered bytes."""
-        buffer = self.buffer
-        if len(buffer) <= limit:
-            data = bytes(buffer)
-            buffer.clear()
-        else:
-            data = bytes(buffer[:limit])
-            del buffer[:limit]
-        if self._reading_paused and len(buffer) < _READ_LOW_WATER and self.transport is not None:
+        """Remove and return up to ``limit`` buffered bytes (a received chunk as it is, if it fits)."""
+        chunks = self.chunks
+        data = chunks.popleft()
+        if len(data) > limit:
+            chunks.appendleft(data[limit:])
+            data = data[:limit]
+        elif chunks and len(data) < limit:
+            parts = [data]
+            size = len(data)
+            while chunks and size < limit:
+                part = chunks.popleft()
+                if size + len(part) > limit:
+                    chunks.appendleft(part[limit - size :])
+                    part = part[: limit - size]
+                parts.append(part)
+                size += len(part)
+            data = b"".join(parts)
+        self.buffered -= len(data)
+        if self._reading_paused and self.buffered < _READ_LOW_WATER and self.transport is not None:
             self._reading_paused = False
             self.transport.resume_reading()
         return data
+
+    def joined(self) -> bytes:
+        """All buffered bytes as one chunk (kept buffered): for a head that arrived in pieces."""
+        if len(self.chunks) > 1:
+            data = b"".join(self.chunks)
+            self.chunks.clear()
+            self.chunks.append(data)
+        return self.chunks[0] if self.chunks else b""
+
+    def unread(self, data: bytes) -> None:
+        """Put bytes back in front of the buffer (what followed a chunked body's end)."""
+        if data:
+            self.chunks.appendleft(data)
+            self.buffered += len(data)
 
     def write(self, data: bytes) -> None:
         if self.transport is not None and not self.closed:
@@ -186,7 +219,7 @@ class _Connection(asyncio.Protocol):
 
     def usable(self) -> bool:
         """Cheap staleness check, no syscall: the loop has told us of any close or stray bytes."""
-        return not self.eof and not self.buffer
+        return not self.eof and not self.buffered
 
     def close(self, *, abort: bool = False) -> None:
         self.closed = True
@@ -200,16 +233,24 @@ class _Connection(asyncio.Protocol):
 class _EmptyBody(httpx2.AsyncByteStream):
     """The body of a HEAD, 204, 304 or 1xx response: nothing, and no connection attached."""
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        return
-        yield  # pragma: no cover  (makes this an async generator)
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self
+
+    async def __anext__(self) -> bytes:
+        raise StopAsyncIteration
 
     async def aclose(self) -> None:
         return None
 
 
 class _ResponseBody(httpx2.AsyncByteStream):
-    """A response body read straight off the connection, returned to the pool once read whole."""
+    """A response body read straight off the connection, returned to the pool once read whole.
+
+    An async iterator object rather than an async generator: the event loop registers every
+    async generator it sees (a weak set and a finalizer), which cost more per response than
+    the reading. It is iterated once; `aclose` (httpx2's Response, the proxy's `finally`)
+    gives an unfinished connection back dirty, so it is closed.
+    """
 
     def __init__(
         self,
@@ -221,74 +262,87 @@ class _ResponseBody(httpx2.AsyncByteStream):
     ) -> None:
         self._connection: _Connection | None = connection
         self._kind = kind
-        self._length = length
+        self._remaining = length
         self._reusable = reusable
         self._read_timeout = read_timeout
+        self._ended = False  # read to its end (iterating again yields nothing)
+        self._decoder: ChunkedDecoder | None = None
+        self._pending = bytearray()  # chunked only: received bytes the decoder has not used
 
     def _finish(self, *, clean: bool) -> None:
         connection, self._connection = self._connection, None
         if connection is not None:
+            self._ended = clean
             connection.pool._release(connection, reusable=clean and self._reusable, abort=not clean)
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        if self._connection is None and not self._ended:
+            raise httpx2.StreamClosed()
+        return self
+
+    async def __anext__(self) -> bytes:
         connection = self._connection
         if connection is None:
-            raise httpx2.StreamClosed()
+            raise StopAsyncIteration
         try:
             if self._kind == "length":
-                async for data in self._read_length(connection):
-                    yield data
-            elif self._kind == "chunked":
-                async for data in self._read_chunked(connection):
-                    yield data
-            else:
-                async for data in self._read_until_close(connection):
-                    yield data
-        finally:
-            # Read whole: already released. Abandoned or failed half way: the connection is dirty.
+                return await self._next_of_length(connection)
+            if self._kind == "chunked":
+                return await self._next_chunked(connection)
+            return await self._next_until_close(connection)
+        except StopAsyncIteration:
+            raise
+        except BaseException:
+            # Failed or cancelled half way: the connection is dirty.
             self._finish(clean=False)
+            raise
 
-    async def _read_length(self, connection: _Connection) -> AsyncIterator[bytes]:
-        remaining = self._length
-        while remaining:
-            if not connection.buffer:
-                if connection.eof:
-                    raise _truncated(connection, f"{remaining} bytes of the body were still due")
-                await connection.wait_for_data(self._read_timeout)
-                continue
-            data = connection.take(min(remaining, _MAX_YIELD))
-            remaining -= len(data)
-            if not remaining:
-                self._finish(clean=True)
-            yield data
+    async def _next_of_length(self, connection: _Connection) -> bytes:
+        while not connection.buffered:
+            if connection.eof:
+                raise _truncated(connection, f"{self._remaining} bytes of the body were still due")
+            await connection.wait_for_data(self._read_timeout)
+        data = connection.take(min(self._remaining, _MAX_YIELD))
+        self._remaining -= len(data)
+        if not self._remaining:
+            self._finish(clean=True)
+        return data
 
-    async def _read_chunked(self, connection: _Connection) -> AsyncIterator[bytes]:
-        decoder = ChunkedDecoder()
+    async def _next_chunked(self, connection: _Connection) -> bytes:
+        decoder = self._decoder
+        if decoder is None:
+            decoder = self._decoder = ChunkedDecoder()
+        pending = self._pending
         while True:
-            data = decoder.decode(connection.buffer, _MAX_YIELD)
+            data = decoder.decode(pending, _MAX_YIELD)
             if decoder.done:
+                connection.unread(
+                    bytes(pending)
+                )  # bytes after the body: the connection is unusable
+                pending.clear()
                 self._finish(clean=True)
                 if data:
-                    yield data
-                return
+                    return data
+                raise StopAsyncIteration
             if data:
-                yield data
-                continue
-            if connection.eof:
-                raise _truncated(connection, "the chunked body had not ended")
-            await connection.wait_for_data(self._read_timeout)
-
-    async def _read_until_close(self, connection: _Connection) -> AsyncIterator[bytes]:
-        while True:
-            if connection.buffer:
-                yield connection.take(_MAX_YIELD)
+                return data
+            if connection.buffered:
+                pending += connection.take(_MAX_YIELD)
             elif connection.eof:
+                raise _truncated(connection, "the chunked body had not ended")
+            else:
+                await connection.wait_for_data(self._read_timeout)
+
+    async def _next_until_close(self, connection: _Connection) -> bytes:
+        while True:
+            if connection.buffered:
+                return connection.take(_MAX_YIELD)
+            if connection.eof:
                 if isinstance(connection.error, OSError):
                     raise httpx2.ReadError(f"upstream connection failed: {connection.error}")
                 self._finish(clean=True)  # the close was the end of the body; never reused
-                return
-            else:
-                await connection.wait_for_data(self._read_timeout)
+                raise StopAsyncIteration
+            await connection.wait_for_data(self._read_timeout)
 
     async def aclose(self) -> None:
         self._finish(clean=False)
@@ -298,6 +352,26 @@ def _truncated(connection: _Connection, what: str) -> httpx2.TransportError:
     if isinstance(connection.error, OSError):
         return httpx2.ReadError(f"upstream connection failed mid-body ({what}): {connection.error}")
     return httpx2.RemoteProtocolError(f"upstream closed the connection mid-body: {what}")
+
+
+class UpstreamResponse:
+    """A response as the transport reads it: status line, header fields as sent, body stream.
+
+    The body is an async iterable of bytes read off the connection; `aclose` gives the
+    connection back (to the pool when the body was read whole, closed otherwise).
+    """
+
+    __slots__ = ("headers", "http_version", "reason_phrase", "status_code", "stream")
+
+    def __init__(self, head: ResponseHead, stream: httpx2.AsyncByteStream) -> None:
+        self.status_code = head.status_code
+        self.headers = head.headers
+        self.http_version = head.http_version
+        self.reason_phrase = head.reason_phrase
+        self.stream = stream
+
+    async def aclose(self) -> None:
+        await self.stream.aclose()
 
 
 class _StaleConnection(Exception):
@@ -331,7 +405,55 @@ class UpstreamTransport(httpx2.AsyncBaseTransport):
         self._closed = False
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        url = request.url
+        body: bytes | AsyncIterable[bytes]
+        try:
+            body = request.content
+        except httpx2.RequestNotRead:
+            stream = request.stream
+            if not isinstance(stream, httpx2.AsyncByteStream):
+                raise httpx2.LocalProtocolError(
+                    "the upstream transport needs an async request body"
+                ) from None
+            body = stream
+        extensions = request.extensions
+        sni = extensions.get("sni_hostname")
+        answer = await self.send(
+            request.method,
+            request.url,
+            request.headers.raw,
+            body,
+            timeouts=extensions.get("timeout", {}),
+            sni_hostname=sni.decode("ascii") if isinstance(sni, bytes) else sni,
+        )
+        return httpx2.Response(
+            status_code=answer.status_code,
+            headers=answer.headers,
+            stream=answer.stream,
+            extensions={
+                "http_version": answer.http_version,
+                "reason_phrase": answer.reason_phrase,
+            },
+            request=request,
+        )
+
+    async def send(
+        self,
+        method: str,
+        url: httpx2.URL,
+        headers: list[tuple[bytes, bytes]],
+        body: bytes | AsyncIterable[bytes],
+        *,
+        timeouts: dict[str, float | None],
+        sni_hostname: str | None = None,
+    ) -> UpstreamResponse:
+        """Send one request and return the response once its head has arrived.
+
+        What `handle_async_request` does without httpx2's Request and Response around it (the
+        proxy's per-request path: building and reading those cost it about 10 us a request).
+        ``body`` is the whole body (a request that may be sent again if a kept-alive
+        connection turns out closed) or an async iterable sent as it comes (never again).
+        ``timeouts`` has httpx2's keys: connect, read, write, pool.
+        """
         scheme = url.scheme
         if scheme not in _DEFAULT_PORTS:
             raise httpx2.UnsupportedProtocol(
@@ -339,25 +461,17 @@ class UpstreamTransport(httpx2.AsyncBaseTransport):
             )
         if self._closed:
             raise httpx2.ConnectError("the upstream transport has been closed")
-        timeouts: dict[str, float | None] = request.extensions.get("timeout", {})
-        sni = request.extensions.get("sni_hostname")
-        if isinstance(sni, bytes):
-            sni = sni.decode("ascii")
         key: _PoolKey = (
             scheme,
             url.host,
             url.port or _DEFAULT_PORTS[scheme],
-            sni if scheme == "https" else None,
+            sni_hostname if scheme == "https" else None,
         )
-        try:
-            body: bytes | None = request.content
-        except httpx2.RequestNotRead:
-            body = None  # a streaming body: sent as it comes, so it cannot be sent twice
-        may_retry = body is not None and is_idempotent(request.method)
+        may_retry = isinstance(body, bytes) and is_idempotent(method)
         while True:
             connection = await self._acquire(key, timeouts)
             try:
-                return await self._exchange(connection, request, body, timeouts)
+                return await self._exchange(connection, method, url, headers, body, timeouts)
             except _StaleConnection:
                 self._release(connection, reusable=False, abort=True)
                 if not may_retry:
@@ -373,12 +487,12 @@ class UpstreamTransport(httpx2.AsyncBaseTransport):
     async def _exchange(
         self,
         connection: _Connection,
-        request: httpx2.Request,
-        body: bytes | None,
+        method: str,
+        url: httpx2.URL,
+        headers: list[tuple[bytes, bytes]],
+        body: bytes | AsyncIterable[bytes],
         timeouts: dict[str, float | None],
-    ) -> httpx2.Response:
-        method = request.method
-        headers = request.headers.raw
+    ) -> UpstreamResponse:
         chunked = closing = has_host = False
         length: int | None = None
         for name, value in headers:
@@ -392,15 +506,16 @@ class UpstreamTransport(httpx2.AsyncBaseTransport):
             elif lowered == b"connection":
                 closing = b"close" in value.lower()
         if not has_host:
-            headers = [(b"Host", url_netloc(request.url)), *headers]
-        if body and not chunked and length is None:
-            headers = [*headers, (b"Content-Length", str(len(body)).encode())]
-        elif body is None and not chunked and length is None:
+            headers = [(b"Host", url_netloc(url)), *headers]
+        if isinstance(body, bytes):
+            if body and not chunked and length is None:
+                headers = [*headers, (b"Content-Length", str(len(body)).encode())]
+        elif not chunked and length is None:
             headers = [*headers, (b"Transfer-Encoding", b"chunked")]
             chunked = True
-        head = serialize_request_head(method, request.url.raw_path, headers)
+        head = serialize_request_head(method, url.raw_path, headers)
         write_timeout = timeouts.get("write")
-        if body is not None:
+        if isinstance(body, bytes):
             if chunked:
                 payload = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body) if body else b"0\r\n\r\n"
             else:
@@ -410,40 +525,27 @@ class UpstreamTransport(httpx2.AsyncBaseTransport):
         else:
             connection.write(head)
             await self._send_streaming_body(
-                connection, request, None if chunked else length, write_timeout
+                connection, body, None if chunked else length, write_timeout
             )
         response_head = await self._read_head(connection, timeouts.get("read"))
         kind, size = body_framing(method, response_head)
         reusable = keeps_alive(response_head, kind) and not closing
-        extensions = {
-            "http_version": response_head.http_version,
-            "reason_phrase": response_head.reason_phrase,
-        }
-        stream: httpx2.AsyncByteStream
-        if kind == "none":
+        stream: _EmptyBody | _ResponseBody
+        if kind == "none" or (kind == "length" and not size):
             self._release(connection, reusable=reusable and response_head.status_code != 101)
             stream = _EmptyBody()
         else:
             stream = _ResponseBody(connection, kind, size, reusable, timeouts.get("read"))
-        return httpx2.Response(
-            status_code=response_head.status_code,
-            headers=response_head.headers,
-            stream=stream,
-            extensions=extensions,
-            request=request,
-        )
+        return UpstreamResponse(response_head, stream)
 
     @staticmethod
     async def _send_streaming_body(
         connection: _Connection,
-        request: httpx2.Request,
+        stream: AsyncIterable[bytes],
         length: int | None,
         timeout: float | None,
     ) -> None:
         """Send the body as it comes: chunked, or raw when the caller declared its length."""
-        stream = request.stream
-        if not isinstance(stream, httpx2.AsyncByteStream):
-            raise httpx2.LocalProtocolError("the upstream transport needs an async request body")
         sent = 0
         async for chunk in stream:
             if connection.closed:
@@ -469,26 +571,32 @@ class UpstreamTransport(httpx2.AsyncBaseTransport):
 
     @staticmethod
     async def _read_head(connection: _Connection, timeout: float | None) -> ResponseHead:
-        buffer = connection.buffer
         while True:
-            end = find_head_end(buffer)
-            if end > MAX_HEAD_SIZE or (end < 0 and len(buffer) > MAX_HEAD_SIZE):
+            data = connection.chunks[0] if connection.chunks else b""
+            end = find_head_end(data)
+            if end < 0 and len(connection.chunks) > 1:
+                data = connection.joined()
+                end = find_head_end(data)
+            if end > MAX_HEAD_SIZE or (end < 0 and len(data) > MAX_HEAD_SIZE):
                 raise httpx2.RemoteProtocolError(
                     f"response head from upstream is larger than {MAX_HEAD_SIZE} bytes"
                 )
             if end < 0:
                 if connection.eof:
-                    if connection.reused and not buffer:
+                    if connection.reused and not data:
                         raise _StaleConnection()
-                    if isinstance(connection.error, OSError) and buffer:
+                    if isinstance(connection.error, OSError) and data:
                         raise httpx2.ReadError(f"upstream connection failed: {connection.error}")
                     raise httpx2.RemoteProtocolError(
                         "upstream closed the connection without a response"
                     )
                 await connection.wait_for_data(timeout)
                 continue
-            head = parse_response_head(bytes(buffer[:end]))
-            del buffer[:end]
+            head = parse_response_head(data[:end])
+            connection.chunks.popleft()
+            connection.buffered -= end
+            if end < len(data):
+                connection.chunks.appendleft(data[end:])
             if 100 <= head.status_code < 200 and head.status_code != 101:
                 continue  # 100 Continue, 103 Early Hints: the real answer follows
             return head

@@ -8,8 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from edgeviews.proxy.http1 import (
+    _TOKEN_FORBIDDEN,
     ChunkedDecoder,
     ResponseHead,
+    _has_line_break,
+    _parse_fields_slowly,
     body_framing,
     find_head_end,
     keeps_alive,
@@ -189,3 +192,45 @@ def test_request_head_refuses_what_would_split_it(
 ) -> None:
     with pytest.raises(httpx2.LocalProtocolError):
         serialize_request_head("GET", target, headers)
+
+
+_AWKWARD = st.sampled_from(
+    [b"a", b"Z", b"-", b" ", b"\t", b":", b"\r", b"\n", b"\r\n", b"\0", b"\x7f"]
+)
+_FIELD_BYTES = st.lists(_AWKWARD, max_size=8).map(b"".join)
+
+
+@given(st.lists(st.tuples(_FIELD_BYTES, _FIELD_BYTES), max_size=5))
+def test_fast_field_parsing_agrees_with_the_line_by_line_parser(
+    fields: list[tuple[bytes, bytes]],
+) -> None:
+    head = b"HTTP/1.1 200 OK\r\n" + b"".join(n + b":" + v + b"\r\n" for n, v in fields) + b"\r\n"
+    end = find_head_end(head)
+    if end < 0:
+        return
+    head = head[:end]
+    try:
+        expected: list[tuple[bytes, bytes]] | type[Exception] = _parse_fields_slowly(head)
+    except httpx2.RemoteProtocolError:
+        expected = httpx2.RemoteProtocolError
+    try:
+        got: list[tuple[bytes, bytes]] | type[Exception] = parse_response_head(head).headers
+    except httpx2.RemoteProtocolError:
+        got = httpx2.RemoteProtocolError
+    assert got == expected
+
+
+@given(st.lists(st.tuples(_FIELD_BYTES, _FIELD_BYTES), max_size=5))
+def test_request_fields_are_refused_exactly_when_one_could_split_the_head(
+    fields: list[tuple[bytes, bytes]],
+) -> None:
+    bad = any(
+        not name or _TOKEN_FORBIDDEN.intersection(name) or _has_line_break(value)
+        for name, value in fields
+    )
+    if bad:
+        with pytest.raises(httpx2.LocalProtocolError):
+            serialize_request_head("GET", b"/", fields)
+    else:
+        raw = serialize_request_head("GET", b"/", fields)
+        assert raw.split(b"\r\n")[1:-2] == [name + b": " + value for name, value in fields]

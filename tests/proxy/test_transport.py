@@ -145,6 +145,40 @@ async def test_repeated_headers_and_raw_reason_phrase_are_kept() -> None:
     assert response.headers.raw[0] == (b"Set-Cookie", b"a=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT")
 
 
+async def test_an_empty_body_of_declared_length_leaves_the_connection_for_reuse() -> None:
+    transport = UpstreamTransport()
+    async with serving(keep_answering(ok(b""))) as server, client(transport) as http:
+        for _ in range(3):
+            response = await http.get(f"http://127.0.0.1:{server.port}/")
+            assert (response.status_code, response.content) == (200, b"")
+        assert transport._idle_count == 1
+    assert server.connections == 1
+
+
+async def test_send_returns_the_head_as_sent_and_a_body_that_releases_the_connection() -> None:
+    transport = UpstreamTransport()
+    async with serving(keep_answering(ok(b"abc" * 1000, b"X-Case: Kept"))) as server:
+        url = httpx2.URL(f"http://127.0.0.1:{server.port}/x")
+        for _ in range(2):
+            response = await transport.send(
+                "GET", url, [(b"host", b"example")], b"", timeouts={"read": 5.0}
+            )
+            assert (response.status_code, response.http_version) == (200, b"HTTP/1.1")
+            assert response.reason_phrase == b"OK"
+            assert (b"X-Case", b"Kept") in response.headers
+            assert b"".join([piece async for piece in response.stream]) == b"abc" * 1000
+            assert transport._idle_count == 1  # read whole: back in the pool before aclose
+            await response.aclose()
+        abandoned = await transport.send("GET", url, [(b"host", b"h")], b"", timeouts={})
+        await abandoned.aclose()  # not read: the connection is closed, its slot freed
+        assert transport._open == 0
+        with pytest.raises(httpx2.StreamClosed):
+            abandoned.stream.__aiter__()
+        await transport.aclose()
+    assert server.connections == 1  # the abandoned request reused it too
+    assert server.requests[0].startswith(b"GET /x HTTP/1.1\r\nhost: example\r\n")
+
+
 async def test_chunked_body_split_across_odd_writes_then_reuse() -> None:
     def make(state: ScriptedUpstream) -> Handler:
         async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -310,9 +344,14 @@ async def test_malformed_responses_are_protocol_errors_and_not_reused(response: 
         assert transport._open == 0 and transport._idle_count == 0
 
 
-async def test_bytes_after_a_complete_body_make_the_connection_unusable() -> None:
+@pytest.mark.parametrize(
+    "answer",
+    [ok(b"body"), b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nbody\r\n0\r\n\r\n"],
+    ids=["length", "chunked"],
+)
+async def test_bytes_after_a_complete_body_make_the_connection_unusable(answer: bytes) -> None:
     async with (
-        serving(keep_answering(ok(b"body") + b"HTTP/1.1 200 OK\r\n")) as server,
+        serving(keep_answering(answer + b"HTTP/1.1 200 OK\r\n")) as server,
         client() as http,
     ):
         for _ in range(2):
@@ -551,7 +590,7 @@ async def test_a_slow_reader_does_not_buffer_the_whole_body() -> None:
         async for piece in response.stream:  # type: ignore[union-attr]
             received += len(piece)
             await asyncio.sleep(0.02)  # the upstream could send megabytes meanwhile
-            largest_buffer = max(largest_buffer, len(connection.buffer))
+            largest_buffer = max(largest_buffer, connection.buffered)
         await transport.aclose()
     assert received == size
     assert 0 < largest_buffer < 1_000_000
