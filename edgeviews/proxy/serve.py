@@ -19,6 +19,7 @@ import uvicorn
 from edgeviews.config import Config, load_config
 from edgeviews.errors import EdgeviewsError
 from edgeviews.proxy.application import ProxyApp, create_app
+from edgeviews.proxy.websocket_upstream import MAX_MESSAGE_BYTES
 
 _CONFIG_VAR = "EDGEVIEWS_CONFIG"
 _ROOT_VAR = "EDGEVIEWS_ROOT"
@@ -84,6 +85,8 @@ def run(
         "log_config": log_config(),
         "proxy_headers": False,
         "lifespan": "on",
+        # The relay refuses bigger messages anyway; uvicorn would buffer up to 16 MiB first.
+        "ws_max_size": MAX_MESSAGE_BYTES,
     }
     if workers > 1:
         # Workers import the app themselves; check it loads here so errors reach the user.
