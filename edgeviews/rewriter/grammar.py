@@ -111,6 +111,8 @@ def _names(names: frozenset[bytes] | None) -> bytes:
 _COMMENT_BODY = rb"--(?:>|->|(?:[^-]++|-(?!-!?>))*+--!?>)"
 _BANG_WHOLE = (_COMMENT_BODY, b">", b"->", rb"-[^->][^>]*+>", rb"[^->][^>]*+>")
 _NAME_END = rb"(?=[\t\n\f\r />])"
+# Whole elements a run of swallowed tokens may continue with (the common ones).
+_RUN_ELEMENTS = (b"script", b"style")
 
 
 AMP = b"&amp;"
@@ -275,12 +277,22 @@ def candidate_patterns(
         return re.compile(b"<" + body), walker
     bogus = b"!" in swallow
     whole = {name: _raw_element(name) for name in swallow if name != b"!"}
+    # After a swallowed comment, script or style: text and more of those, in the same
+    # match (a head full of scripts, a page of `<!-- section -->` markers): text with
+    # no `<` after a token that ended in the data state is in the data state too.
+    runs = [b"<" + whole[name] for name in _RUN_ELEMENTS if name in whole]
+    if bogus:
+        runs.insert(0, b"<!" + _COMMENT_BODY)
+    run = rb"(?:[^<]*+(?:" + b"|".join(runs) + b"))*+" if runs else b""
+    for name in _RUN_ELEMENTS:
+        if name in whole:
+            whole[name] += run
     # `</` first: half of all `<` on a page start an end tag, nearly all uninteresting.
     # Letters first, then one class test for the rest (`</>`, a bogus comment, whole
     # or not): a `</div` fails with one class test instead of two.
     slash = _by_first_letter(sorted(ends), {})
     slash.append(rb"[^a-z](?:(?<=>)|[^>]*+>|)" if bogus else rb"(?![a-z])")
-    bang = [*(_BANG_WHOLE if bogus else ()), b""]
+    bang = [_COMMENT_BODY + run, *_BANG_WHOLE[1:], b""] if bogus else [b""]
     question = [rb"[^>]*+>", b""] if bogus else [b""]
     top = [
         b"/" + _alternatives(slash),

@@ -70,6 +70,12 @@ TRAPS = {
     "script-double-escaped-exit": b"<body><script><!--<script>--></script>|</body>",
     "script-end-with-attribute": b'<body><script>x</script a=">">|</body>',
     "script-not-end": b"<body><script></scriptx></body></script>|</body>",
+    # runs of comments, scripts and styles separated by text only (one regex match)
+    "run-of-swallowed-tokens": b'<body><!--a--> " <script>"</body>"</script>\n<!-- </body> -->'
+    b"<style></body></style>'x|</body>",
+    "run-into-escaped-script": b"<body><!--a--> <script><!-- </body> --></script>|</body>",
+    "run-into-unfinished-script": b"<body><!--a--><script></body>|",
+    "run-broken-by-a-tag": b'<body><!--a--><a title="<!-- </body>">|</body></body>',
     # plaintext: nothing ends it, the snippet goes at the very end
     "plaintext": b"<body><plaintext></body></html>|",
     # attribute values
