@@ -12,7 +12,7 @@ import codecs
 import logging
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from edgeviews.rewriter.element import Comment, Element, EndTag, TextChunk
 from edgeviews.rewriter.grammar import VOID_ELEMENTS, needles_spelled_plainly
@@ -38,6 +38,8 @@ CommentHandler = Callable[[Comment], object]
 ErrorHandler = Callable[[BaseException], object]
 
 _BODY = b"body"
+_NO_NAMES: frozenset[bytes] = frozenset()
+_Interest = tuple[frozenset[bytes] | None, frozenset[bytes] | None, dict[bytes, tuple[bytes, ...]]]
 _WIDE_ENCODINGS = ("utf-16", "utf-32")
 
 
@@ -177,7 +179,24 @@ class _Plan:
                     common &= set(self.needles[id(rule)])
                 if common and name != _BODY:
                     self.start_filters[name] = tuple(sorted(common, key=len, reverse=True))
-        self.interest: dict[tuple[frozenset[bytes], bool, bool], tuple[Any, Any]] = {}
+        self.interest: dict[tuple[frozenset[bytes], bool, bool], _Interest] = {}
+
+    def interest_for(self, names: frozenset[bytes], body_pending: bool, scopes: bool) -> _Interest:
+        """Start and end tag names that must reach Python, and the start tags' needles,
+        while elements of `names` are tracked (worked out once per plan and state)."""
+        if self.universal or self.needs_tree or scopes:
+            starts: frozenset[bytes] | None = None
+            ends: frozenset[bytes] | None = None
+        else:
+            starts = self.rule_names | names
+            ends = names
+            if body_pending:
+                starts = starts | {_BODY}
+                ends = ends | {b"body", b"html"}
+        filters = self.start_filters
+        if names and filters:  # tracked names must reach the hook to count nesting
+            filters = {name: n for name, n in filters.items() if name not in names}
+        return starts, ends, filters
 
 
 def _needles(compound: Compound) -> tuple[bytes, ...]:
@@ -209,7 +228,6 @@ class _Session(Scanner):
         self._body: _Tracked | None = None
         self._sniffing = not _is_wide(encoding)
         super().__init__()
-        self.start_filters = plan.start_filters
         self._update_interest()
         if not self._sniffing or not plan.rules:
             self.mode = PASSTHROUGH
@@ -258,27 +276,18 @@ class _Session(Scanner):
     def _update_interest(self) -> None:
         """Which tags must reach Python now; refresh the scanner's candidate regex."""
         plan = self._plan
-        body = self._body
-        names = frozenset(t.name for t in self._tracked if t is not body)
-        scopes = any(t.scopes for t in self._tracked)
+        tracked = self._tracked
+        if tracked:
+            body = self._body
+            names = frozenset(t.name for t in tracked if t is not body)
+            scopes = any(t.scopes for t in tracked)
+        else:
+            names, scopes = _NO_NAMES, False
         key = (names, self._body_pending, scopes)
         interest = plan.interest.get(key)
         if interest is None:
-            if plan.universal or plan.needs_tree or scopes:
-                interest = (None, None)
-            else:
-                starts = plan.rule_names | names
-                ends = names
-                if self._body_pending:
-                    starts = starts | {_BODY}
-                    ends = ends | {b"body", b"html"}
-                interest = (starts, ends)
-            plan.interest[key] = interest
-        self.interest_starts, self.interest_ends = interest
-        filters = plan.start_filters
-        if names and filters:  # tracked names must reach the hook to count nesting
-            filters = {name: n for name, n in filters.items() if name not in names}
-        self.start_filters = filters
+            interest = plan.interest[key] = plan.interest_for(names, self._body_pending, scopes)
+        self.interest_starts, self.interest_ends, self.start_filters = interest
         # Templates matter for the body's end and for where svg/math content ends (F12).
         self.track_template = True
         if scopes:

@@ -116,6 +116,8 @@ class Scanner:
         # Lower-cased bytes a start tag of that name must contain for any rule to match
         # it (unless it holds a character reference): checked before the hook is called.
         self.start_filters: dict[bytes, tuple[bytes, ...]] = {}
+        self._filters_seen: dict[bytes, tuple[bytes, ...]] | None = None
+        self._filters_frozen: frozenset[tuple[bytes, tuple[bytes, ...]]] | None = None
         self._buf = b""
         # A held token waiting for its end (a quote, `>`, `-->`): new chunks are searched
         # alone (plus a small overlap), so a long token is not rescanned per chunk.
@@ -162,7 +164,7 @@ class Scanner:
             self.text_events,
             self.comment_events,
             self.scripting,
-            frozenset(self.start_filters.items()) if self.start_filters else None,
+            self._filters_key(),
         )
         patterns = _REFRESHED.get(key)
         if patterns is None:
@@ -171,6 +173,14 @@ class Scanner:
                 _REFRESHED.clear()
             _REFRESHED[key] = patterns
         self._candidate, self._walker = patterns
+
+    def _filters_key(self) -> frozenset[tuple[bytes, tuple[bytes, ...]]] | None:
+        """`start_filters` as a hashable key, kept while the same dict is in place."""
+        filters = self.start_filters
+        if filters is not self._filters_seen:
+            self._filters_seen = filters
+            self._filters_frozen = frozenset(filters.items()) if filters else None
+        return self._filters_frozen
 
     def _patterns(self) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
         starts = self.interest_starts
