@@ -63,7 +63,7 @@ _NOT_ON_ACCEPT: Final = frozenset(
 class Ending:
     """How a session ended: who ended it, and the close code and reason to pass on."""
 
-    by: str  # "client-closed", "client-gone", "client-too-big", "upstream-closed"
+    by: str  # client-closed, client-gone, client-too-big, upstream-closed, upstream-stalled
     code: int
     reason: str
 
@@ -214,7 +214,7 @@ async def _session(
             }
         )
         exchange.status = 101
-        ending = await relay(receive, send, upstream)
+        ending = await relay(receive, send, upstream, write_timeout=settings.write_timeout)
         exchange.outcome = f"{ending.by} {ending.code}"
     finally:
         if upstream.state is not State.CLOSED:
@@ -268,9 +268,11 @@ def _known_status(status: int) -> bool:
     return True
 
 
-async def relay(receive: Receive, send: Send, upstream: ClientConnection) -> Ending:
+async def relay(
+    receive: Receive, send: Send, upstream: ClientConnection, *, write_timeout: float
+) -> Ending:
     """Relay messages both ways until one side closes; close the other side the same way."""
-    to_upstream = asyncio.create_task(_client_to_upstream(receive, upstream))
+    to_upstream = asyncio.create_task(_client_to_upstream(receive, upstream, write_timeout))
     to_client = asyncio.create_task(_upstream_to_client(upstream, send))
     try:
         done, _ = await asyncio.wait((to_upstream, to_client), return_when=asyncio.FIRST_COMPLETED)
@@ -289,18 +291,28 @@ async def relay(receive: Receive, send: Send, upstream: ClientConnection) -> End
         with contextlib.suppress(OSError, RuntimeError):  # the client may be gone already
             await send({"type": "websocket.close", "code": ending.code, "reason": ending.reason})
         return ending
-    if ending.by == "client-too-big":
+    if ending.by in ("client-too-big", "upstream-stalled"):
         with contextlib.suppress(OSError, RuntimeError):
             await send({"type": "websocket.close", "code": ending.code, "reason": ending.reason})
-        await upstream.close(CloseCode.GOING_AWAY, "client went away")
+        if ending.by == "upstream-stalled":
+            upstream.transport.abort()  # its buffers are full: no close frame would get through
+        else:
+            await upstream.close(CloseCode.GOING_AWAY, "client went away")
         return ending
     code, reason = code_for_upstream(ending.code, ending.reason)
     await upstream.close(code, reason)
     return ending
 
 
-async def _client_to_upstream(receive: Receive, upstream: ClientConnection) -> Ending | None:
-    """Client messages to the upstream; None when the upstream connection closed first."""
+async def _client_to_upstream(
+    receive: Receive, upstream: ClientConnection, write_timeout: float
+) -> Ending | None:
+    """Client messages to the upstream; None when the upstream connection closed first.
+
+    A send that the upstream does not take within `write_timeout` (it stopped reading) ends
+    the session: while this pump waits, it cannot see the client leave either (the ASGI
+    disconnect is queued behind the message being sent).
+    """
     while True:
         message: Message = await receive()
         kind = message["type"]
@@ -313,9 +325,12 @@ async def _client_to_upstream(receive: Receive, upstream: ClientConnection) -> E
                     "client-too-big", CloseCode.MESSAGE_TOO_BIG, "message too big for the proxy"
                 )
             try:
-                await upstream.send(data)
+                async with asyncio.timeout(write_timeout):
+                    await upstream.send(data)
             except ConnectionClosed:
                 return None
+            except TimeoutError:
+                return Ending("upstream-stalled", CloseCode.BAD_GATEWAY, "upstream stopped reading")
         elif kind == "websocket.disconnect":
             return Ending(
                 "client-closed", int(message.get("code", 1005)), message.get("reason") or ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import ssl
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -121,6 +122,11 @@ class WsUpstream:
                 connection.transport.abort()
             elif kind == "big":
                 await connection.send(b"x" * (MAX_MESSAGE_BYTES + 1))
+                await connection.wait_closed()
+            elif kind == "stall":
+                connection.transport.pause_reading()  # alive, but takes nothing for 2 s
+                await asyncio.sleep(2)  # (the proxy's write_timeout is 1 s)
+                connection.transport.resume_reading()
                 await connection.wait_closed()
             elif kind == "stream":
                 await connection.send("first")
@@ -238,12 +244,14 @@ async def tls_upstream(ca: trustme.CA) -> AsyncIterator[WsUpstream]:
 def project(
     tmp_path: Path, upstream: WsUpstream, tls_upstream: WsUpstream, ca: trustme.CA, *, trust: bool
 ) -> Path:
+    """connect_timeout and read_timeout are 1 s (write_project), write_timeout too."""
     bundle = tmp_path / "ca.pem"
     ca.cert_pem.write_to_path(str(bundle))
     return write_project(
         tmp_path,
         upstream=upstream.origin,
         ca_bundle=bundle if trust else None,
+        proxy_table="write_timeout = 1.0\n",
         routes=routes(upstream.origin, tls_upstream.origin, f"http://127.0.0.1:{free_port()}"),
     )
 
@@ -427,6 +435,29 @@ async def test_a_proxy_shutting_down_closes_both_sides(
     assert ws.close_code == 1012
     seen = await upstream.closed()
     assert (seen.close_code, seen.close_reason) == (1001, "client went away")
+
+
+async def test_an_upstream_that_stops_reading_ends_the_session_after_write_timeout(
+    proxy: ProxyServer, upstream: WsUpstream
+) -> None:
+    async with client(proxy.url("/ws/stall")) as ws:
+
+        payload = os.urandom(MAX_MESSAGE_BYTES // 2)  # incompressible: deflate is on
+
+        async def flood() -> None:
+            with contextlib.suppress(ConnectionClosed):
+                for _ in range(64):  # 32 MiB: more than the loopback buffers hold
+                    await ws.send(payload)
+
+        flooding = asyncio.create_task(flood())
+        try:
+            with pytest.raises(ConnectionClosed):
+                await asyncio.wait_for(ws.recv(), TIMEOUT)
+        finally:
+            flooding.cancel()
+            await asyncio.gather(flooding, return_exceptions=True)
+    assert (ws.close_code, ws.close_reason) == (1014, "upstream stopped reading")
+    assert (await upstream.closed()).close_code == 1006  # cut: no close frame could pass
 
 
 async def test_refused_upstream_rejects_the_handshake_with_502_and_logs(
