@@ -441,7 +441,6 @@ async def test_an_upstream_that_stops_reading_ends_the_session_after_write_timeo
     proxy: ProxyServer, upstream: WsUpstream
 ) -> None:
     async with client(proxy.url("/ws/stall")) as ws:
-
         payload = os.urandom(MAX_MESSAGE_BYTES // 2)  # incompressible: deflate is on
 
         async def flood() -> None:
