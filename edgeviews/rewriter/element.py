@@ -305,6 +305,11 @@ class Element(AttributeSource):
             return b"".join((*self._before, tag, self._inner))
         return b"".join((*self._before, tag, *self._prepend))
 
+    def render_start_if_changed(self) -> bytes | None:
+        """`render_start()`, or None where that is the tag as it came (no copy is made)."""
+        rendered = self.render_start()
+        return None if rendered is self._raw else rendered
+
     def _start_tag(self) -> bytes:
         if not self._changed:
             return self._raw

@@ -378,7 +378,7 @@ class _Session(Scanner):
                 self.suppress = True
             self._tracked.append(tracked)
             self._update_interest()
-        return element.render_start()
+        return element.render_start_if_changed()
 
     def on_end_tag(self, buf: bytes, low: bytes, start: int, end: int, name: bytes) -> bytes | None:
         if self._tree is not None:
