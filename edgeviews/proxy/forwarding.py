@@ -16,7 +16,7 @@ from typing import Final
 import httpx2
 
 from edgeviews.proxy.access_log import Exchange, log_access
-from edgeviews.proxy.asgi import Message, Receive, Scope, Send
+from edgeviews.proxy.asgi import Receive, Scope, Send
 from edgeviews.proxy.client_connection import (
     BodyState,
     ClientGone,
@@ -124,11 +124,6 @@ async def _forward(
     if not has_body:
         body_state.done = True
 
-    async def send_noting_start(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            exchange.started = True
-        await send(message)
-
     upstream_began = time.perf_counter()
     disconnect = DisconnectWatch()
     if body_state.done:
@@ -176,7 +171,7 @@ async def _forward(
         if rewrite:
             await send_rewritten(
                 scope,
-                send_noting_start,
+                send,
                 response,
                 headers,
                 upstream_headers,
@@ -187,8 +182,9 @@ async def _forward(
                 disconnect,
             )
         else:
+            # (`exchange.started` is set by these as they send the response's start.)
             await send_passthrough(
-                send_noting_start, response, headers, head, disconnect, upstream_headers
+                send, response, headers, head, disconnect, upstream_headers, exchange
             )
     except ClientGone:
         exchange.outcome = "client-gone"  # left while its request body was being sent

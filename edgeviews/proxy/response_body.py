@@ -70,7 +70,9 @@ async def send_passthrough(
     head: bool,
     disconnect: DisconnectWatch,
     upstream_headers: list[tuple[bytes, bytes]],
+    exchange: Exchange,
 ) -> None:
+    exchange.started = True
     await send({"type": "http.response.start", "status": response.status_code, "headers": headers})
     if not head:
         await _send_chunks(
@@ -228,7 +230,9 @@ async def send_rewritten(
             ",".join(codings),
         )
         exchange.outcome = "undecodable"
-        await send_passthrough(send, response, headers, False, disconnect, upstream_headers)
+        await send_passthrough(
+            send, response, headers, False, disconnect, upstream_headers, exchange
+        )
         return
     length = declared_length(upstream_headers)
     body = _UpstreamBody(raw_chunks(response), decoder, length)
@@ -240,6 +244,7 @@ async def send_rewritten(
         untouched = "undecodable"
     if untouched is not None:
         exchange.outcome = untouched
+        exchange.started = True
         await send(
             {"type": "http.response.start", "status": response.status_code, "headers": headers}
         )
@@ -267,6 +272,7 @@ async def send_rewritten(
     assert rewriter is not None
     current_record.set(record)
 
+    exchange.started = True
     await send(
         {"type": "http.response.start", "status": response.status_code, "headers": out_headers}
     )

@@ -41,6 +41,7 @@ _READ_HIGH_WATER: Final = 256 * 1024
 _READ_LOW_WATER: Final = 64 * 1024
 _MAX_YIELD: Final = 256 * 1024
 _DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+_SWEEP_SLACK: Final = 0.01
 
 _PoolKey = tuple[str, str, int, str | None]
 
@@ -85,7 +86,6 @@ class _Connection(asyncio.Protocol):
         self.idle = False
         self.idle_since = 0.0
         self.counted = False  # holds one of the pool's max_connections slots
-        self.expiry: asyncio.TimerHandle | None = None
         self._reading_paused = False
         self._writing_paused = False
         self._waiter: asyncio.Future[bool] | None = None
@@ -403,6 +403,8 @@ class UpstreamTransport(httpx2.AsyncBaseTransport):
         self._open = 0
         self._waiters: deque[asyncio.Future[bool]] = deque()
         self._closed = False
+        self._sweep_timer: asyncio.TimerHandle | None = None
+        self._sweep_loop: asyncio.AbstractEventLoop | None = None
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         body: bytes | AsyncIterable[bytes]
@@ -683,13 +685,16 @@ class UpstreamTransport(httpx2.AsyncBaseTransport):
             and connection.usable()
             and self._idle_count < self._max_keepalive
         ):
+            loop = connection.loop
             connection.idle = True
-            connection.idle_since = asyncio.get_running_loop().time()
-            connection.expiry = asyncio.get_running_loop().call_later(
-                self._keepalive_expiry, self._forget_idle, connection
-            )
+            connection.idle_since = loop.time()
             self._idle.setdefault(connection.key, []).append(connection)
             self._idle_count += 1
+            if self._sweep_timer is None or self._sweep_loop is not loop:
+                self._sweep_loop = loop
+                self._sweep_timer = loop.call_at(
+                    connection.idle_since + self._keepalive_expiry, self._sweep
+                )
             self._wake_one_waiter()
         else:
             self._drop(connection, abort=abort)
@@ -703,12 +708,33 @@ class UpstreamTransport(httpx2.AsyncBaseTransport):
         connection.close(abort=abort)
 
     def _take_idle(self, connection: _Connection) -> None:
-        self._idle[connection.key].remove(connection)
+        idle = self._idle[connection.key]
+        if idle[-1] is connection:
+            idle.pop()  # the usual case: the most recently used one, for a new request
+        else:
+            idle.remove(connection)
         self._idle_count -= 1
         connection.idle = False
-        if connection.expiry is not None:
-            connection.expiry.cancel()
-            connection.expiry = None
+
+    def _sweep(self) -> None:
+        """Close the idle connections that have outlived `keepalive_expiry`.
+
+        One timer for the whole pool, set for the oldest idle connection's expiry: a timer per
+        release (and its cancellation at the next acquire) cost about 2 us per request.
+        """
+        self._sweep_timer = None
+        loop = asyncio.get_running_loop()
+        # Timers may run up to the clock's resolution early: what expires that soon goes now.
+        deadline = loop.time() - self._keepalive_expiry + _SWEEP_SLACK
+        oldest: float | None = None
+        for idle in list(self._idle.values()):
+            # Each list is in release order: the expired ones are at its front.
+            while idle and idle[0].idle_since <= deadline:
+                self._forget_idle(idle[0])
+            if idle and (oldest is None or idle[0].idle_since < oldest):
+                oldest = idle[0].idle_since
+        if oldest is not None:
+            self._sweep_timer = loop.call_at(oldest + self._keepalive_expiry, self._sweep)
 
     def _forget_idle(self, connection: _Connection) -> None:
         """Close an idle connection that expired or that the upstream closed."""
@@ -734,6 +760,9 @@ class UpstreamTransport(httpx2.AsyncBaseTransport):
         for idle in list(self._idle.values()):
             for connection in list(idle):
                 self._forget_idle(connection)
+        if self._sweep_timer is not None:
+            self._sweep_timer.cancel()
+            self._sweep_timer = None
 
 
 def url_netloc(url: httpx2.URL) -> bytes:

@@ -449,6 +449,21 @@ async def test_expired_idle_connections_are_closed() -> None:
     assert server.connections == 2
 
 
+async def test_each_idle_connection_expires_after_its_own_idle_time() -> None:
+    transport = UpstreamTransport(keepalive_expiry=0.4)
+    async with serving(keep_answering(ok())) as server, client(transport) as http:
+        url = f"http://127.0.0.1:{server.port}/"
+        await asyncio.gather(http.get(url), http.get(url))  # two connections, idle from t=0
+        assert transport._idle_count == 2
+        await asyncio.sleep(0.2)
+        await http.get(url)  # one of them is used again: idle from t=0.2
+        await asyncio.sleep(0.3)  # t=0.5: the other one has expired
+        assert (transport._idle_count, transport._open) == (1, 1)
+        await asyncio.sleep(0.3)  # t=0.8: both
+        assert (transport._idle_count, transport._open) == (0, 0)
+    assert server.connections == 2
+
+
 async def test_slow_headers_raise_read_timeout() -> None:
     def make(state: ScriptedUpstream) -> Handler:
         async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
