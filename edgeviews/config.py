@@ -63,6 +63,7 @@ _ROUTE_KEYS = (
     "unless_header",
     "preserve_host",
     "forward_cookies",
+    "forward_authorization",
 )
 _VARIABLE = re.compile(r"\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 TEMPLATE_SUFFIXES = (".html", ".htm", ".jinja", ".jinja2", ".j2", ".xml", ".svg", ".txt")
@@ -103,6 +104,9 @@ class Route:
     unless_header: tuple[str, ...] = ()
     preserve_host: bool = False
     forward_cookies: tuple[str, ...] | None = None
+    forward_authorization: bool = False
+    """Send the client's `Authorization` upstream. Off by default: a host application's bearer
+    token or basic-auth credentials must not reach a third party (Framer, Intercom)."""
 
 
 @dataclass(frozen=True)
@@ -318,6 +322,13 @@ def _parse_route(reader: _Reader, route: Any, *, key: str) -> Route:
         if "forward_cookies" in route
         else None
     )
+    forward_authorization = route.get("forward_authorization", False)
+    if not isinstance(forward_authorization, bool):
+        reader.fail(
+            f"{key}.forward_authorization",
+            "must be true or false (true sends the client's Authorization header to this "
+            "upstream; leave it out for third parties)",
+        )
     return Route(
         match=match,
         upstream=upstream,
@@ -326,6 +337,7 @@ def _parse_route(reader: _Reader, route: Any, *, key: str) -> Route:
         unless_header=reader.strings(route, "unless_header", key=f"{key}.unless_header"),
         preserve_host=preserve_host,
         forward_cookies=forward,
+        forward_authorization=forward_authorization,
     )
 
 

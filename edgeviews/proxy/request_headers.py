@@ -1,8 +1,10 @@
 """The headers sent upstream: end-to-end ones only, our Host, forwarding facts, safe codings.
 
 Cookies go upstream only by the route's allow-list (a third party never sees the host
-application's session cookies unless configured), and Accept-Encoding lists only codings
-we can decode and the client accepts (trap 3).
+application's session cookies unless configured), `Authorization` only where the route sets
+`forward_authorization` (a host app's bearer token or basic-auth must not reach Framer or
+Intercom; `Proxy-Authorization` is hop-by-hop, never forwarded), and Accept-Encoding lists
+only codings we can decode and the client accepts (trap 3).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from edgeviews.proxy.hop_by_hop import drop_hop_by_hop
 from edgeviews.proxy.routes import CompiledRoute, filter_cookie_header
 
 _REPLACED = frozenset(
-    {b"host", b"via", b"accept-encoding", b"expect", b"cookie", b"if-none-match"}
+    {b"host", b"via", b"accept-encoding", b"expect", b"cookie", b"if-none-match", b"authorization"}
 ).union(FORWARDING_HEADERS)
 """Headers not copied as they are: ours replace them, or they are rewritten below."""
 _RANGE = frozenset({b"range", b"if-range"})
@@ -56,6 +58,9 @@ def upstream_request_headers(
                 kept = value if allowed is None else filter_cookie_header(value, allowed)
                 if kept:
                     out.append((b"cookie", kept))
+            elif name == b"authorization":
+                if route.route.forward_authorization:
+                    out.append((name, value))
             elif name == b"if-none-match":
                 if snippets_tag is None:
                     out.append((name, value))
