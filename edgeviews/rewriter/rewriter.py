@@ -227,7 +227,8 @@ class _Session(Scanner):
         self._body_seen = False
         self._body: _Tracked | None = None
         self._sniffing = not _is_wide(encoding)
-        super().__init__()
+        self._interest: _Interest | None = None
+        super().__init__(deferred=True)
         self._update_interest()
         if not self._sniffing or not plan.rules:
             self.mode = PASSTHROUGH
@@ -287,15 +288,17 @@ class _Session(Scanner):
         interest = plan.interest.get(key)
         if interest is None:
             interest = plan.interest[key] = plan.interest_for(names, self._body_pending, scopes)
-        self.interest_starts, self.interest_ends, self.start_filters = interest
-        # Templates matter for the body's end and for where svg/math content ends (F12).
-        self.track_template = True
-        if scopes:
-            self.text_events = any(rule.text for t in self._tracked for rule in t.scopes)
-            self.comment_events = any(rule.comments for t in self._tracked for rule in t.scopes)
-        else:
-            self.text_events = self.comment_events = False
-        self.refresh()
+        if interest is not self._interest or scopes or self.text_events or self.comment_events:
+            self._interest = interest
+            self.interest_starts, self.interest_ends, self.start_filters = interest
+            # Templates matter for the body's end and where svg/math content ends (F12).
+            self.track_template = True
+            if scopes:
+                self.text_events = any(rule.text for t in tracked for rule in t.scopes)
+                self.comment_events = any(rule.comments for t in tracked for rule in t.scopes)
+            else:
+                self.text_events = self.comment_events = False
+            self.refresh()
         if (
             not self._body_pending
             and not self._tracked

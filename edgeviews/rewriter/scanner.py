@@ -94,7 +94,10 @@ def in_data_state(low: bytes, start: int, pos: int) -> bool:
 class Scanner:
     """Streaming tokenizer over bytes; subclasses say which tags interest them."""
 
-    def __init__(self, *, scripting: bool = True, tree_states: bool = True) -> None:
+    def __init__(
+        self, *, scripting: bool = True, tree_states: bool = True, deferred: bool = False
+    ) -> None:
+        """`deferred`: the subclass sets its interest and calls `refresh()` itself."""
         self.out: list[bytes] = []
         self.scripting = scripting
         # False: no tag switches the state (the html5lib tokenizer tests run that way).
@@ -129,7 +132,8 @@ class Scanner:
         self._hold_overlap = 0
         self._comment_start = -1  # where a held comment began (comment events only)
         self._text_open = False  # the last text chunk reached the buffer's end
-        self.refresh()
+        if not deferred:
+            self.refresh()
 
     # hooks
     def on_start_tag(
