@@ -30,14 +30,14 @@ from edgeviews.proxy.content_coding import (
     encoder_for,
 )
 from edgeviews.proxy.csp import needs_nonce
-from edgeviews.proxy.injection import InjectionRecord, current_record, new_nonce, page_charset
+from edgeviews.proxy.injection import InjectionRecord, current_record, new_nonce
+from edgeviews.proxy.page_encoding import prescan_settled, sniff_page_encoding
 from edgeviews.proxy.response_headers import header_value, rewritten_page_headers
 from edgeviews.proxy.snapshot import RoutePlan, Snapshot
 from edgeviews.proxy.transport import UpstreamResponse
 
 logger = logging.getLogger("edgeviews.proxy")
 
-NON_ASCII_BOMS: Final = (b"\xfe\xff", b"\xff\xfe")
 DECODE_ERRORS: Final = (zlib.error, brotli.error, zstandard.ZstdError)
 
 
@@ -150,23 +150,22 @@ class _UpstreamBody:
         return pieces, last
 
     async def peek(self) -> bytes:
-        """The first decoded bytes (two at least, to see a byte-order mark, unless the body is
-        shorter). Raises one of DECODE_ERRORS if its start cannot be decoded; `first_raw` then
-        holds the raw bytes read so far."""
-        seen = 0
-        first_pieces: list[bytes] = []
+        """The first decoded bytes: enough to sniff the page's encoding (`prescan_settled`: a
+        BOM, a `<meta>` charset, a tag that cannot be in <head>, or 1024 bytes), unless the
+        body is shorter. Raises one of DECODE_ERRORS if its start cannot be decoded;
+        `first_raw` then holds the raw bytes read so far."""
+        first = b""
         async for chunk in self.chunks:
             self.first_raw += chunk
             self._pending, self._pending_last = self._take(chunk)
             for piece in self._pending:  # stop early; the rest of this chunk's pieces stay pending
-                first_pieces.append(piece)
-                seen += len(piece)
-                if seen >= 2:
+                first += piece
+                if prescan_settled(first):
                     break
-            if seen >= 2 or self._pending_last or len(self.first_raw) >= 65536:
+            if prescan_settled(first) or self._pending_last or len(self.first_raw) >= 65536:
                 break
-        self._first = b"".join(first_pieces)
-        return self._first
+        self._first = first
+        return first
 
     def _through(self, pieces: Iterator[bytes], last: bool) -> Iterator[bytes]:
         """`pieces`, and the decoder's tail when they end the body (then `complete` is set
@@ -236,10 +235,12 @@ async def send_rewritten(
         return
     length = declared_length(upstream_headers)
     body = _UpstreamBody(raw_chunks(response), decoder, length)
-    # Look at the first bytes before committing to a rewrite: a UTF-16 page (BOM) goes through
-    # untouched, and so does a body we cannot decode from its very start.
+    # Look at the first bytes before committing to a rewrite: they say the page's encoding as a
+    # browser reads it (page_encoding.py); a UTF-16 page goes through untouched, and so does a
+    # body we cannot decode from its very start.
     try:
-        untouched = "utf-16-untouched" if (await body.peek()).startswith(NON_ASCII_BOMS) else None
+        encoding = sniff_page_encoding(await body.peek(), header_value(headers, b"content-type"))
+        untouched = None if encoding.rewritable else "utf-16-untouched"
     except DECODE_ERRORS:
         untouched = "undecodable"
     if untouched is not None:
@@ -255,9 +256,7 @@ async def send_rewritten(
     coding = choose_encoding(request_accept)
     encoder = encoder_for(coding)
     csp_sources = plan.scripts if snapshot.settings.csp and plan.scripts else None
-    record = InjectionRecord(
-        exchange.path, injected, charset=page_charset(header_value(headers, b"content-type") or b"")
-    )
+    record = InjectionRecord(exchange.path, injected, charset=encoding.snippet_charset)
     if csp_sources is not None and any(
         needs_nonce(value.decode("latin-1"), csp_sources)
         for name, value in headers

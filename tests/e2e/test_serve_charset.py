@@ -35,10 +35,6 @@ def head_note(env=None):
 
 VIEWS = {{"note": note, "head_note": head_note}}
 """
-WIRING = pytest.mark.xfail(
-    strict=True,
-    reason="needs the response_body.py wiring of docs/requests.md (2026-11-27 10:18 UTC)",
-)
 
 
 def page(meta: bytes, text: str, encoding: str) -> bytes:
@@ -146,7 +142,6 @@ def without_snippets(body: bytes, encoding: str) -> bytes:
     return body[:start] + body[body.index(b"</p>", start) + 4 :]
 
 
-@WIRING
 def test_meta_charset_windows_1252(charset_proxy: ProxyProcess) -> None:
     response = fetch(charset_proxy, "/c/1252")
     assert response.status_code == 200
@@ -155,7 +150,6 @@ def test_meta_charset_windows_1252(charset_proxy: ProxyProcess) -> None:
     assert without_snippets(response.content, "cp1252") == WINDOWS_1252
 
 
-@WIRING
 def test_meta_http_equiv_shift_jis_in_a_gzip_body(charset_proxy: ProxyProcess) -> None:
     response = fetch(charset_proxy, "/c/sjis-gzip", "gzip")
     assert response.headers["content-encoding"] == "gzip"
@@ -168,7 +162,6 @@ def test_the_header_charset_wins_over_meta(charset_proxy: ProxyProcess) -> None:
     assert snippets_read(response.content, "cp1251") == (NOTE, HEAD_NOTE)
 
 
-@WIRING
 def test_a_meta_in_the_second_piece_is_seen(charset_proxy: ProxyProcess) -> None:
     """The head snippet goes right after <head>, in the first piece, before the <meta> came:
     the first bytes are held (up to 1024) until the encoding is known."""
@@ -189,7 +182,6 @@ def test_first_bytes_are_not_held_once_the_body_started(charset_proxy: ProxyProc
         assert time.monotonic() - started < 0.4  # the upstream pauses 0.6 s after these bytes
 
 
-@WIRING
 def test_an_undeclared_page_gets_character_references(charset_proxy: ProxyProcess) -> None:
     """Whatever ASCII-compatible encoding the browser guesses, references read right."""
     response = fetch(charset_proxy, "/c/undeclared")
