@@ -34,6 +34,7 @@ from edgeviews.proxy.error_pages import error_page
 from edgeviews.proxy.forwarded import client_view
 from edgeviews.proxy.public_urls import PublicMapping
 from edgeviews.proxy.response_headers import client_response_headers, header_value
+from edgeviews.proxy.settings import ProxySettings
 from edgeviews.proxy.snapshot import RoutePlan, Snapshot
 from edgeviews.proxy.target import UnsafeTarget, check_path
 from edgeviews.proxy.websocket_upstream import (
@@ -128,12 +129,6 @@ async def _session(
     if (await receive())["type"] != "websocket.connect":
         exchange.outcome = "client-gone"
         return
-    try:
-        check_path("", raw_path)
-    except UnsafeTarget as error:
-        exchange.outcome = "refused-target"
-        await _deny(scope, send, exchange, 400, str(error))
-        return
     settings = snapshot.settings
     incoming: list[tuple[bytes, bytes]] = scope["headers"]
     view = client_view(
@@ -148,15 +143,21 @@ async def _session(
         await _deny(scope, send, exchange, 400, "This host name is not served here.")
         return
     route = plan.route
-    target = upstream_target(
-        route=route,
-        raw_path=raw_path,
-        query_string=scope.get("query_string", b""),
-        incoming=incoming,
-        subprotocols=scope.get("subprotocols", ()),
-        view=view,
-        via=settings.via,
-    )
+    try:
+        check_path("", raw_path)
+        target = upstream_target(
+            route=route,
+            raw_path=raw_path,
+            query_string=scope.get("query_string", b""),
+            incoming=incoming,
+            subprotocols=scope.get("subprotocols", ()),
+            view=view,
+            via=settings.via,
+        )
+    except UnsafeTarget as error:
+        exchange.outcome = "refused-target"
+        await _deny(scope, send, exchange, 400, str(error))
+        return
     mapping = PublicMapping(
         upstream=route.upstream,
         public_scheme=view.proto,
@@ -191,26 +192,11 @@ async def _session(
         return
     exchange.upstream_ms = (time.perf_counter() - began) * 1000
     try:
-        response = upstream.response
-        upstream_headers = [
-            (name.lower().encode("latin-1"), value.encode("latin-1"))
-            for name, value in (response.headers.raw_items() if response is not None else ())
-        ]
-        accept_headers = [
-            (name, value)
-            for name, value in client_response_headers(
-                upstream_headers,
-                mapping=mapping,
-                strip=settings.strip_response_headers,
-                via=settings.via,
-            )
-            if name not in _NOT_ON_ACCEPT
-        ]
         await send(
             {
                 "type": "websocket.accept",
                 "subprotocol": upstream.subprotocol,
-                "headers": accept_headers,
+                "headers": _accept_headers(upstream, mapping, settings),
             }
         )
         exchange.status = 101
@@ -219,6 +205,21 @@ async def _session(
     finally:
         if upstream.state is not State.CLOSED:
             upstream.transport.abort()
+
+
+def _accept_headers(
+    upstream: ClientConnection, mapping: PublicMapping, settings: ProxySettings
+) -> list[tuple[bytes, bytes]]:
+    """The upstream's 101 headers under the HTTP response policy, minus its hop's own."""
+    response = upstream.response
+    raw = response.headers.raw_items() if response is not None else ()
+    headers = client_response_headers(
+        [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in raw],
+        mapping=mapping,
+        strip=settings.strip_response_headers,
+        via=settings.via,
+    )
+    return [(name, value) for name, value in headers if name not in _NOT_ON_ACCEPT]
 
 
 _DETAILS: Final = {

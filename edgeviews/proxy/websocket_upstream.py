@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import re
 import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from edgeviews.proxy.forwarded import ClientView
 from edgeviews.proxy.request_headers import upstream_request_headers
 from edgeviews.proxy.routes import CompiledRoute
 from edgeviews.proxy.settings import ProxySettings
-from edgeviews.proxy.target import upstream_url
+from edgeviews.proxy.target import UnsafeTarget, upstream_url
 from edgeviews.proxy.transport import ssl_context_for
 
 MAX_MESSAGE_BYTES: Final = 1024 * 1024
@@ -62,6 +63,10 @@ _NOT_COPIED: Final = frozenset(
     }
 )
 """Handshake headers of the client's hop: websockets writes this hop's own (Host ours)."""
+
+
+_SERVER_NAME: Final = re.compile(r"[A-Za-z0-9._-]{1,253}|[0-9A-Fa-f:.]{2,45}")
+"""What may go into TLS SNI (a DNS name or an IP address) from a preserved Host header."""
 
 
 class UpstreamUnavailable(Exception):
@@ -110,7 +115,10 @@ def upstream_target(
     view: ClientView,
     via: str,
 ) -> UpstreamTarget:
-    """The upstream URI (configured origin + checked path), handshake headers, SNI."""
+    """The upstream URI (configured origin + checked path), handshake headers, SNI.
+
+    Raises UnsafeTarget when a preserved Host cannot be a TLS server name.
+    """
     upstream = route.upstream
     url = upstream_url(upstream, raw_path, query_string)
     path, _, query = url.raw_path.decode("ascii").partition("?")
@@ -130,6 +138,8 @@ def upstream_target(
     sni = None
     if uri.secure and route.route.preserve_host and view.host:
         sni = hostname(view.host)
+        if not _SERVER_NAME.fullmatch(sni):
+            raise UnsafeTarget("the Host header does not hold a host name")
     return UpstreamTarget(
         uri=uri,
         host_header=policy.host,

@@ -517,6 +517,24 @@ async def test_wss_upstream_verified_with_the_configured_ca_and_sni_of_the_publi
     assert tls_upstream.seen[-1].headers["Host"] == f"help.example.com:{proxy.port}"
 
 
+async def test_a_preserved_host_that_is_no_host_name_is_refused_with_400(
+    proxy: ProxyServer, tls_upstream: WsUpstream
+) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", proxy.port)
+    try:
+        writer.write(
+            b"GET /tls/echo HTTP/1.1\r\nHost: help.example.com/evil\r\n"
+            b"Upgrade: websocket\r\nConnection: Upgrade\r\n"
+            b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        )
+        answer = await asyncio.wait_for(reader.read(), TIMEOUT)  # the server closes after it
+    finally:
+        writer.close()
+    assert answer.startswith(b"HTTP/1.1 400")
+    assert b"does not hold a host name" in answer
+    assert tls_upstream.handshakes == []
+
+
 async def test_wss_upstream_with_an_unknown_ca_is_refused(
     tmp_path: Path, upstream: WsUpstream, tls_upstream: WsUpstream, ca: trustme.CA
 ) -> None:
