@@ -28,10 +28,12 @@ _IDEMPOTENT: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRAC
 _REQUEST_FIELDS: Final = re.compile(rb"(?:[^ \t\r\n:]+: [^\r\n\0]*\r\n)*\r\n")
 """The serialized header block of a request: a name without whitespace or ':', a value
 without CR, LF or NUL, per line. With the line count checked too, no field can split."""
-_RESPONSE_FIELD: Final = re.compile(rb"([^ \t\r\n:]+):[ \t]*((?:[^\r\n]*[^ \t\r\n])?)[ \t]*\r?\n")
-_RESPONSE_FIELDS: Final = re.compile(rb"(?:[^ \t\r\n:]+:[^\r\n]*\r?\n)*\r?\n")
-"""Header lines of a response (CRLF or bare LF), then the blank line; anything else (folding,
-a line without a colon, a stray CR) is left to the line-by-line parser to name."""
+_RESPONSE_FIELD: Final = re.compile(
+    rb"(?<=\n)([^ \t\r\n:]+):[ \t]*((?:[^\r\n]*[^ \t\r\n])?)[ \t]*\r?\n"
+)
+"""One whole header line of a response (CRLF or bare LF): when every line but the status line
+and the blank one matches, the head is well formed; anything else (folding, a line without a
+colon, a stray CR) is left to the line-by-line parser to name."""
 
 
 @dataclass(slots=True)
@@ -90,7 +92,7 @@ def parse_response_head(head: bytes) -> ResponseHead:
     """Parse a status line and header fields; raise ``RemoteProtocolError`` on anything malformed.
 
     ``head`` ends with its blank line (as `find_head_end` delimits it). Well-formed fields are
-    checked and split by two regex passes; a malformed head is walked line by line to say what.
+    split by one regex pass; a malformed head is walked line by line to say what.
     """
     line_end = head.find(b"\n")
     status_line = head[: line_end if line_end >= 0 else len(head)].rstrip(b"\r")
@@ -100,10 +102,11 @@ def parse_response_head(head: bytes) -> ResponseHead:
         raise httpx2.RemoteProtocolError(
             f"malformed status line from upstream: {status_line[:100]!r}"
         )
-    start = line_end + 1
-    if line_end >= 0 and _RESPONSE_FIELDS.fullmatch(head, start) is not None:
-        headers = _RESPONSE_FIELD.findall(head, start)
-        return ResponseHead(version, int(code), reason, headers)
+    if line_end >= 0:
+        # Matches start only at line starts and end at line ends: one per line means all fit.
+        headers = _RESPONSE_FIELD.findall(head, line_end + 1)
+        if len(headers) == head.count(b"\n") - 2:
+            return ResponseHead(version, int(code), reason, headers)
     return ResponseHead(version, int(code), reason, _parse_fields_slowly(head))
 
 
