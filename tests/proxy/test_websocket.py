@@ -22,7 +22,7 @@ import pytest
 import trustme
 import uvicorn
 from starlette.applications import Starlette
-from starlette.routing import WebSocketRoute
+from starlette.routing import Mount, WebSocketRoute
 from starlette.websockets import WebSocket
 from websockets.asyncio.client import connect
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -33,7 +33,7 @@ from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
 from edgeviews.config import load_config
-from edgeviews.proxy import create_app
+from edgeviews.proxy import EdgeviewsMiddleware, create_app
 from edgeviews.proxy.asgi import ASGIApp
 from edgeviews.proxy.websocket import code_for_client, code_for_upstream
 from edgeviews.proxy.websocket_upstream import MAX_MESSAGE_BYTES
@@ -495,6 +495,27 @@ async def test_routes_that_do_not_apply_go_to_the_host_app_or_are_refused(
         await client(proxy.url("/gated/echo"), additional_headers={"X-Skip-Edge": "1"})
     assert refused.value.response.status_code == 403  # no host app route there
     assert upstream.handshakes == []  # the upstream was never contacted
+
+
+async def test_mounted_and_as_middleware_the_paths_below_the_mount_are_relayed(
+    tmp_path: Path, upstream: WsUpstream, tls_upstream: WsUpstream, ca: trustme.CA
+) -> None:
+    config = load_config(project(tmp_path, upstream, tls_upstream, ca, trust=True))
+    mounted = Starlette(routes=[Mount("/site", app=create_app(config, env="test"))])
+    async with ProxyServer(mounted) as server, client(server.url("/site/ws/echo?x=1")) as ws:
+        await ws.send("mounted")
+        assert await asyncio.wait_for(ws.recv(), TIMEOUT) == "mounted"
+    assert upstream.seen[-1].path == "/up/ws/echo?x=1"
+
+    wrapped = host_app()
+    wrapped.add_middleware(EdgeviewsMiddleware, config=config, env="test")
+    async with ProxyServer(wrapped) as server:
+        async with client(server.url("/ws/echo")) as ws:
+            await ws.send("wrapped")
+            assert await asyncio.wait_for(ws.recv(), TIMEOUT) == "wrapped"
+        headers = {"Cookie": "signed_in=1"}
+        async with client(server.url("/ws/echo"), additional_headers=headers) as ws:
+            assert await asyncio.wait_for(ws.recv(), TIMEOUT) == "host app"
 
 
 async def test_unsafe_targets_are_refused_with_400(
