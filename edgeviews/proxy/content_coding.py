@@ -235,6 +235,13 @@ def content_codings(header_values: list[bytes]) -> list[str]:
     return codings
 
 
+def can_decode(codings: list[str]) -> bool:
+    """Whether `decoder_for(codings)` gives a decoder: every coding known, stacked ones too
+    (`gzip, br`). A HEAD answers with the headers of a rewritten page exactly when this holds,
+    as its GET is rewritten exactly then (unless the body itself turns out undecodable)."""
+    return all(coding in DECODABLE for coding in codings)
+
+
 def decoder_for(codings: list[str]) -> Decoder | None:
     """A streaming decoder undoing the codings; None for identity; UnsupportedEncoding if unknown."""
     if not codings:

@@ -12,6 +12,7 @@ import zstandard
 from edgeviews.proxy.content_coding import (
     PIECE,
     UnsupportedEncoding,
+    can_decode,
     choose_encoding,
     content_codings,
     decoder_for,
@@ -52,6 +53,31 @@ def test_stacked_codings_are_undone_in_reverse() -> None:
     decoder = decoder_for(content_codings([b"gzip", b"br"]))
     assert decoder is not None
     assert decoder.decode(body) + decoder.finish() == DATA
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        b"gzip",
+        b"gzip, br",
+        b"x-gzip",
+        b"deflate, zstd, gzip",
+        b"identity",
+        b"",
+        b"compress",
+        b"br, aes128gcm",
+    ],
+)
+def test_can_decode_says_what_decoder_for_does(header: bytes) -> None:
+    """HEAD decides by `can_decode`, GET by `decoder_for`: they must agree, stacked codings too."""
+    codings = content_codings([header])
+    try:
+        decoder_for(codings)
+        decodes = True
+    except UnsupportedEncoding:
+        decodes = False
+    assert can_decode(codings) is decodes
+    assert decodes is (header not in (b"compress", b"br, aes128gcm"))
 
 
 def test_unknown_coding_is_refused() -> None:
