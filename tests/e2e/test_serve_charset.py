@@ -10,6 +10,7 @@ page outside the snippets stays as the upstream sent it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import socket
 import time
@@ -93,31 +94,46 @@ PAGES: dict[str, tuple[list[tuple[str, str]], list[bytes], float]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def charset_upstream() -> Iterator[CharsetUpstream]:
+@contextlib.contextmanager
+def running_charset_proxy(root: Path) -> Iterator[tuple[CharsetUpstream, ProxyProcess]]:
+    """The upstream serving PAGES and an `edgeviews serve` in front of it (project in `root`)."""
     server = CharsetUpstream()
-    server.pages = PAGES
+    server.pages = dict(PAGES)
     server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def charset_proxy(
-    tmp_path_factory: pytest.TempPathFactory, charset_upstream: CharsetUpstream
-) -> Iterator[ProxyProcess]:
-    root = tmp_path_factory.mktemp("charset-project")
     routes = f"""
 [[routes]]
 match = ["/c/*"]
-upstream = "{charset_upstream.origin}"
+upstream = "{server.origin}"
 rewrite = [{{ selector = "body", append = "note" }}, {{ selector = "head", prepend = "head_note" }}]
 """
-    config = write_project(root, upstream=charset_upstream.origin, routes=routes)
-    write_build(root / "build", source=VIEWS)
-    process = ProxyProcess(config)
-    yield process
-    process.stop()
+    try:
+        config = write_project(root, upstream=server.origin, routes=routes)
+        write_build(root / "build", source=VIEWS)
+        process = ProxyProcess(config)
+        try:
+            yield server, process
+        finally:
+            process.stop()
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def charset_servers(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[CharsetUpstream, ProxyProcess]]:
+    with running_charset_proxy(tmp_path_factory.mktemp("charset-project")) as servers:
+        yield servers
+
+
+@pytest.fixture
+def charset_upstream(charset_servers: tuple[CharsetUpstream, ProxyProcess]) -> CharsetUpstream:
+    return charset_servers[0]
+
+
+@pytest.fixture
+def charset_proxy(charset_servers: tuple[CharsetUpstream, ProxyProcess]) -> ProxyProcess:
+    return charset_servers[1]
 
 
 def fetch(proxy: ProxyProcess, path: str, accept_encoding: str = "identity") -> httpx2.Response:
