@@ -325,6 +325,7 @@ class Scanner:
         pos = 0  # everything before pos is tokenized
         emit = 0  # everything before emit is written (or dropped)
         hold = n  # bytes from hold on wait for more input
+        apostrophe = -1  # the first `'` at or after pos once looked up (n: none)
         while True:
             mode = self.mode
             if mode == DATA:
@@ -344,7 +345,11 @@ class Scanner:
                             if find(b"<", pos, start) >= 0:
                                 proven = False
                                 break
-                        elif gt + 1 != start and lt_or_quote(low, gt + 1, start) is not None:
+                        elif (
+                            gt + 1 != start
+                            and not low[gt + 1 : start].isspace()
+                            and lt_or_quote(low, gt + 1, start) is not None
+                        ):
                             proven = False
                             break
                         else:
@@ -352,10 +357,16 @@ class Scanner:
                             if quote > pos and low[quote - 1] in openers:
                                 proven = False
                                 break
-                            quote = rfind(b"'", pos, gt)
-                            if quote > pos and low[quote - 1] in openers:
-                                proven = False
-                                break
+                            # `'` is rare in markup: look for one only where one is.
+                            if apostrophe < pos:
+                                apostrophe = find(b"'", pos)
+                                if apostrophe < 0:
+                                    apostrophe = n
+                            if apostrophe < gt:
+                                quote = rfind(b"'", pos, gt)
+                                if quote > pos and low[quote - 1] in openers:
+                                    proven = False
+                                    break
                     if low[end - 1] != 62:
                         break
                     pos = end  # a swallowed comment, doctype or raw-text element

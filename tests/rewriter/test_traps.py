@@ -81,6 +81,7 @@ TRAPS = {
     # attribute values
     "double-quoted": b'<body><a title="</body>">x</a>|</body>',
     "single-quoted": b"<body><a title='</body>'>x</a>|</body>",
+    "single-quoted-after-text-apostrophe": b"<body>it's<!--a--> <a title='x>y <!-- </body> -->'>|</body>",
     "quoted-gt": b'<body><a title="x>y </body>">|</body>',
     "unquoted": b"<body><a title=</body>x>|</body>",
     "attribute-name-quote": b'<body><a "x=">">|</body>',
