@@ -81,6 +81,7 @@ class WsUpstream:
             ssl=self.tls,
             select_subprotocol=self._select,
             process_request=self._process_request,
+            process_response=self._process_response,
             max_size=4 * MAX_MESSAGE_BYTES,
         )
         return self
@@ -106,6 +107,14 @@ class WsUpstream:
         if request.path.endswith("/hang"):
             await self.release.wait()  # until the server shuts down
         return None
+
+    @staticmethod
+    def _process_response(
+        connection: ServerConnection, request: Request, response: Response
+    ) -> None:
+        if response.status_code == 101 and request.path.endswith("/cookie"):
+            response.headers["Set-Cookie"] = "sid=1; Domain=127.0.0.1; Path=/"
+            response.headers["Strict-Transport-Security"] = "max-age=600"
 
     async def _handle(self, connection: ServerConnection) -> None:
         request = connection.request
@@ -332,6 +341,18 @@ async def test_handshake_headers_follow_the_http_policy(
     assert "Keep-Alive" not in got
     assert got.get_all("Sec-WebSocket-Key") != [key]  # this hop's own handshake
     assert len(got.get_all("Upgrade")) == 1 and len(got.get_all("Connection")) == 1
+
+
+async def test_the_upstreams_101_headers_follow_the_http_response_policy(
+    proxy: ProxyServer,
+) -> None:
+    async with client(proxy.url("/ws/cookie")) as ws:
+        assert ws.response is not None
+        headers = ws.response.headers
+    assert headers.get_all("Set-Cookie") == ["sid=1; Path=/"]  # upstream host domain removed
+    assert "Strict-Transport-Security" not in headers  # would govern our domain
+    assert headers["Via"] == "1.1 edgeviews"
+    assert len(headers.get_all("Sec-WebSocket-Accept")) == 1  # ours, not the upstream's too
 
 
 async def test_close_codes_pass_from_upstream_to_client(proxy: ProxyServer) -> None:
