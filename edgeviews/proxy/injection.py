@@ -24,7 +24,6 @@ from edgeviews.proxy.csp import (
     needs_nonce,
     with_nonce_placeholder,
 )
-from edgeviews.proxy.page_encoding import PageEncoding, header_encoding
 from edgeviews.rewriter import Rewriter
 from edgeviews.rewriter.element import Element, EndTag
 
@@ -42,7 +41,8 @@ class InjectionRecord:
     nonce: str | None = None
     """Set when a policy with 'strict-dynamic' needs our external scripts to carry a nonce."""
     charset: str | None = None
-    """The page's declared charset when it is not UTF-8: snippets are encoded in it."""
+    """The codec of the page's encoding when it is not UTF-8 (`PageEncoding.snippet_charset`,
+    as the browser will decode the page): snippets are encoded with it."""
 
 
 current_record: ContextVar[InjectionRecord | None] = ContextVar("edgeviews_injection", default=None)
@@ -115,16 +115,6 @@ def encode_snippet(html: str, charset: str) -> bytes:
     """A snippet in a non-UTF-8 page's charset; characters it lacks become character references
     (right in text and attributes; inside a <script> only ASCII is safe on such pages)."""
     return html.encode(charset, errors="xmlcharrefreplace")
-
-
-def page_charset(content_type: bytes) -> str | None:
-    """The codec for snippets on a page whose Content-Type declares a charset other than UTF-8
-    (labels as browsers read them: `iso-8859-1` and `us-ascii` are windows-1252), else None.
-
-    Only the header: `page_encoding.sniff_page_encoding` also reads the BOM and `<meta>`.
-    """
-    declared = header_encoding(content_type)
-    return None if declared is None else PageEncoding(declared, "header").snippet_charset
 
 
 def _before_end_tag(html: str, label: str) -> Callable[[EndTag], None]:

@@ -7,7 +7,8 @@ from selectolax.lexbor import LexborHTMLParser
 
 from edgeviews.config import RewriteRule
 from edgeviews.proxy.csp import scripts_of
-from edgeviews.proxy.injection import InjectionRecord, build_rewriter, current_record, page_charset
+from edgeviews.proxy.injection import InjectionRecord, build_rewriter, current_record
+from edgeviews.proxy.page_encoding import sniff_page_encoding
 
 PAGE = (
     b"<!doctype html><html><head><meta http-equiv=Content-Security-Policy content=\"script-src 'self'\">"
@@ -82,7 +83,10 @@ def test_snippets_are_written_in_the_pages_own_charset() -> None:
     rule = RewriteRule(selector="body", action="append", view="v")
     rewriter = build_rewriter([(rule, "<p>caf\u00e9 \u2603</p>")], csp_sources=None)
     token = current_record.set(
-        InjectionRecord("/x", charset=page_charset(b"text/html; charset=ISO-8859-1"))
+        InjectionRecord(
+            "/x",
+            charset=sniff_page_encoding(PAGE, b"text/html; charset=ISO-8859-1").snippet_charset,
+        )
     )
     try:
         out = rewriter.rewrite(PAGE)
@@ -91,14 +95,3 @@ def test_snippets_are_written_in_the_pages_own_charset() -> None:
     assert b"<p>caf\xe9 &#9731;</p></body>" in out  # latin-1 byte; the snowman as a reference
     utf8 = rewriter.rewrite(PAGE)  # no record: UTF-8 as the rewriter writes str
     assert "<p>caf\u00e9 \u2603</p></body>".encode() in utf8
-
-
-def test_page_charset() -> None:
-    """Labels as browsers read them (the Encoding Standard), not as Python's codecs do."""
-    assert page_charset(b'text/html; charset="Shift_JIS"') == "cp932"  # windows-31j in browsers
-    assert page_charset(b"text/html; charset=us-ascii") == "cp1252"  # was UTF-8: mojibake
-    assert page_charset(b"text/html; charset=ISO-8859-1") == "cp1252"
-    assert page_charset(b"text/html;charset=windows-1251") == "cp1251"
-    assert page_charset(b"text/html; charset=utf-8") is None
-    assert page_charset(b"text/html") is None
-    assert page_charset(b"text/html; charset=no-such-charset") is None

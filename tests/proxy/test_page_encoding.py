@@ -84,6 +84,21 @@ def test_header_charset_parameter() -> None:
     assert header_encoding(None) is None
 
 
+def test_header_charsets_as_browsers_read_them() -> None:
+    """Labels by the Encoding Standard, not by Python's codecs (which once gave UTF-8 snippets
+    to a `us-ascii` page that browsers decode as windows-1252)."""
+
+    def charset(content_type: bytes) -> str | None:
+        return sniff_page_encoding(b"<p>", content_type).snippet_charset
+
+    assert charset(b'text/html; charset="Shift_JIS"') == "cp932"  # windows-31j in browsers
+    assert charset(b"text/html; charset=us-ascii") == "cp1252"
+    assert charset(b"text/html; charset=ISO-8859-1") == "cp1252"
+    assert charset(b"text/html;charset=windows-1251") == "cp1251"
+    assert charset(b"text/html; charset=utf-8") is None
+    assert charset(b"text/html; charset=no-such-charset") == "ascii"  # as if undeclared
+
+
 def test_what_snippets_are_encoded_with() -> None:
     def charset(first: bytes, content_type: bytes | None = None) -> str | None:
         return sniff_page_encoding(first, content_type).snippet_charset
