@@ -34,7 +34,7 @@ from websockets.typing import Subprotocol
 
 from edgeviews.config import load_config
 from edgeviews.proxy import EdgeviewsMiddleware, create_app
-from edgeviews.proxy.asgi import ASGIApp
+from edgeviews.proxy.asgi import ASGIApp, Message
 from edgeviews.proxy.websocket import code_for_client, code_for_upstream
 from edgeviews.proxy.websocket_upstream import MAX_MESSAGE_BYTES
 from tests.e2e.conftest import free_port, write_project
@@ -63,6 +63,7 @@ class WsUpstream:
         self.handshakes: list[Request] = []
         self.server: Server | None = None
         self.release = asyncio.Event()
+        self.sni: list[str] = []
 
     @property
     def port(self) -> int:
@@ -243,10 +244,13 @@ async def upstream() -> AsyncIterator[WsUpstream]:
 async def tls_upstream(ca: trustme.CA) -> AsyncIterator[WsUpstream]:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("help.example.com").configure_cert(context)
-    names: list[str] = []
-    context.sni_callback = lambda obj, name, ctx: names.append(name or "") and None
-    async with WsUpstream(tls=context) as server:
-        server.sni = names  # type: ignore[attr-defined]
+    server = WsUpstream(tls=context)
+
+    def remember_sni(_obj: ssl.SSLObject, name: str | None, _ctx: ssl.SSLContext) -> None:
+        server.sni.append(name or "")
+
+    context.sni_callback = remember_sni
+    async with server:
         yield server
 
 
@@ -555,7 +559,7 @@ async def test_wss_upstream_verified_with_the_configured_ca_and_sni_of_the_publi
     async with client(url, host="127.0.0.1", port=proxy.port) as ws:
         await ws.send("over tls")
         assert await asyncio.wait_for(ws.recv(), TIMEOUT) == "over tls"
-    assert tls_upstream.sni == ["help.example.com"]  # type: ignore[attr-defined]
+    assert tls_upstream.sni == ["help.example.com"]
     assert tls_upstream.seen[-1].headers["Host"] == f"help.example.com:{proxy.port}"
 
 
@@ -653,13 +657,13 @@ async def test_without_the_http_response_extension_a_failure_is_a_close_before_a
     # An ASGI server without `websocket.http.response` (the scope has no such extension)
     # gets a close before any accept, which such servers answer with a 403.
     app = create_app(load_config(project(tmp_path, upstream, tls_upstream, ca, trust=True)))
-    incoming: list[dict[str, Any]] = [{"type": "websocket.connect"}]
-    sent: list[dict[str, Any]] = []
+    incoming: list[Message] = [{"type": "websocket.connect"}]
+    sent: list[Message] = []
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> Message:
         return incoming.pop(0)
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Message) -> None:
         sent.append(message)
 
     scope = {
