@@ -85,11 +85,26 @@ def build_rewriter(
 
 def _set_attributes(attributes: dict[str, str], label: str) -> Callable[[Element], None]:
     def handler(element: Element) -> None:
+        record = current_record.get()
+        charset = record.charset if record is not None else None
         for name, value in attributes.items():
-            element.set_attribute(name, value)
+            element.set_attribute(
+                name, value if charset is None else attribute_in_charset(value, charset)
+            )
         _record(label)
 
     return handler
+
+
+@functools.lru_cache(maxsize=256)
+def attribute_in_charset(value: str, charset: str) -> str:
+    """An attribute value for a non-UTF-8 page: its bytes in the page's charset, each carried as
+    the rewriter carries a non-UTF-8 page's own bytes (UTF-8 with surrogate escapes), so they
+    are written unchanged. A character the charset lacks becomes '?' (a character reference
+    would be escaped into text by `set_attribute`)."""
+    if value.isascii():
+        return value
+    return value.encode(charset, errors="replace").decode("utf-8", "surrogateescape")
 
 
 def _snippet_text(html: str) -> Callable[[], str | bytes]:

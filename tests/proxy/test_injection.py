@@ -95,3 +95,19 @@ def test_snippets_are_written_in_the_pages_own_charset() -> None:
     assert b"<p>caf\xe9 &#9731;</p></body>" in out  # latin-1 byte; the snowman as a reference
     utf8 = rewriter.rewrite(PAGE)  # no record: UTF-8 as the rewriter writes str
     assert "<p>caf\u00e9 \u2603</p></body>".encode() in utf8
+
+
+def test_attribute_values_are_written_in_the_pages_own_charset() -> None:
+    rule = RewriteRule(selector="h1", action="attributes", attributes={"title": "Crème 日"})
+    rewriter = build_rewriter([(rule, None)], csp_sources=None)
+    for charset, expected in [
+        ("cp1252", b'title="Cr\xe8me ?"'),
+        ("cp932", b'title="Cr?me \x93\xfa"'),
+    ]:
+        token = current_record.set(InjectionRecord("/x", charset=charset))
+        try:
+            out = rewriter.rewrite(PAGE)
+        finally:
+            current_record.reset(token)
+        assert expected in out, (charset, out)
+    assert 'title="Crème 日"'.encode() in rewriter.rewrite(PAGE)  # no record: UTF-8
