@@ -10,6 +10,7 @@ Standard), pure functions over the first bytes of the decoded body.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -142,8 +143,10 @@ def bom_encoding(data: bytes) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=128)
 def header_encoding(content_type: bytes | None) -> str | None:
-    """The encoding of the Content-Type's charset parameter, when it names a known one."""
+    """The encoding of the Content-Type's charset parameter, when it names a known one (cached:
+    a site sends a handful of distinct Content-Types)."""
     if not content_type:
         return None
     match = _CHARSET_PARAM.search(content_type)
