@@ -125,6 +125,11 @@ _HEAD_TAGS: Final = frozenset(
 )
 _UTF16LE_START: Final = re.compile(rb"[\x01-\x7f]\x00[\x01-\x7f]\x00")
 _UTF16BE_START: Final = re.compile(rb"\x00[\x01-\x7f]\x00[\x01-\x7f]")
+_XML_TYPE: Final = re.compile(rb"\s*application/xhtml\+xml\s*(;|$)", re.I)
+_XML_DECLARATION: Final = re.compile(
+    rb"<\?xml[\t\n\r ]+version[\t\n\r ]*=[\t\n\r ]*[\"'][^\"']*[\"'][\t\n\r ]+"
+    rb"encoding[\t\n\r ]*=[\t\n\r ]*[\"']([A-Za-z][A-Za-z0-9._-]*)[\"']"
+)
 _CHARSET_PARAM: Final = re.compile(rb";\s*charset\s*=\s*(\"[^\"]*\"|'[^']*'|[^;\s]*)", re.I)
 
 
@@ -161,7 +166,8 @@ class PageEncoding:
 
     encoding: str | None
     """The Encoding Standard's name; None when nothing declares one (the browser guesses)."""
-    source: Literal["bom", "header", "meta", "sniffed", "undeclared"]
+    source: Literal["bom", "header", "meta", "xml", "sniffed", "undeclared"]
+    """`xml`: an application/xhtml+xml page, read by the XML parser (its declaration, else UTF-8)."""
     """`sniffed`: nothing declared, but the first bytes are ASCII text in UTF-16 (NUL bytes
     between ASCII ones, which no ASCII-compatible page starts with): not rewritten."""
 
@@ -195,6 +201,11 @@ def sniff_page_encoding(first: bytes, content_type: bytes | None) -> PageEncodin
     declared = header_encoding(content_type)
     if declared is not None:
         return PageEncoding(declared, "header")
+    if content_type is not None and _XML_TYPE.match(content_type):
+        # XHTML goes to the XML parser: no <meta> prescan; the XML declaration, else UTF-8.
+        declaration = _XML_DECLARATION.match(first)
+        named = encoding_for_label(declaration.group(1)) if declaration else None
+        return PageEncoding(named or "UTF-8", "xml")
     found = prescan(first)
     if found is not None:
         return PageEncoding(found, "meta")

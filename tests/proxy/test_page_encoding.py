@@ -76,6 +76,18 @@ def test_bom_wins_over_header_and_header_over_meta() -> None:
     )
 
 
+def test_xhtml_is_read_as_xml() -> None:
+    """application/xhtml+xml: the XML declaration or UTF-8; a <meta> does not count there."""
+    xhtml = b"application/xhtml+xml"
+    declared = b"<?xml version='1.0' encoding='Shift_JIS'?>\n<html><head><meta charset=koi8-r>"
+    assert sniff_page_encoding(declared, xhtml) == PageEncoding("Shift_JIS", "xml")
+    assert sniff_page_encoding(b"<html><head><meta charset=koi8-r>", xhtml) == PageEncoding(
+        "UTF-8", "xml"
+    )
+    assert sniff_page_encoding(declared, xhtml + b"; charset=euc-kr").encoding == "EUC-KR"
+    assert sniff_page_encoding(declared, b"text/html").encoding == "KOI8-R"  # HTML: the <meta>
+
+
 def test_header_charset_parameter() -> None:
     assert header_encoding(b'text/html; charset="ISO-8859-1"') == "windows-1252"
     assert header_encoding(b"text/html;charset=SJIS") == "Shift_JIS"
