@@ -71,6 +71,12 @@ def _walk(walker: re.Pattern[bytes], low: bytes, pos: int) -> int:
     return pos if walked is None else walked.end()
 
 
+def _bogus_end_tag_open(low: bytes, at: int, n: int) -> bool:
+    """`</` + a byte that is not a letter at `at`: a bogus comment the candidate regex may
+    leave out (it would cost a class test at every `</`); the walker stops there."""
+    return at + 2 < n and low[at + 1] == 47 and low[at] == 60 and not 97 <= low[at + 2] <= 122
+
+
 def in_data_state(low: bytes, start: int, pos: int) -> bool:
     """Cheap proof that `pos` is in the data state, given that `start` is.
 
@@ -372,21 +378,27 @@ class Scanner:
                     pos = end  # a swallowed comment, doctype or raw-text element
                 if match is None:
                     hold = self._data_tail(low, pos, n)
-                    if self.text_events and hold > pos:
-                        emit = self._text(buf, emit, pos, hold, hold == n and not final, False)
-                    pos = hold
-                    break
-                if not proven:
+                    if not _bogus_end_tag_open(low, hold, n):
+                        if self.text_events and hold > pos:
+                            emit = self._text(buf, emit, pos, hold, hold == n and not final, False)
+                        pos = hold
+                        break
+                    start, end = hold, hold + 2  # handled below, as the regex would have
+                    hold = n
+                elif not proven:
                     walked = _walk(self._walker, low, pos)
                     if walked != start:
                         match = self._candidate.match(low, walked) if walked < n else None
-                        if match is None:
+                        if match is not None:
+                            start, end = match.span()
+                        elif _bogus_end_tag_open(low, walked, n):
+                            start, end = walked, walked + 2
+                        else:
                             hold = walked
                             if self.text_events and walked > pos:
                                 emit = self._text(buf, emit, pos, walked, False, False)
                             pos = walked
                             break
-                        start, end = match.span()
                     if low[end - 1] == 62:
                         pos = end
                         continue
@@ -668,6 +680,8 @@ class Scanner:
             if last + 2 == n:
                 return last
             following = low[last + 2]
+            if not 97 <= following <= 122:  # a bogus comment: it ends at its first `>`
+                return n if low.find(b">", last + 2) >= 0 else last
         if 97 <= following <= 122:
             return n if TAG.match(low, last) else last
         return n
