@@ -6,9 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
+
+from edgeviews.config import load_config
+from edgeviews.proxy import create_app
 from edgeviews.proxy.client_connection import DisconnectWatch
+from tests.e2e.conftest import Upstream, write_project
 
 Message = dict[str, Any]
 
@@ -135,3 +142,49 @@ def test_a_receive_that_never_suspends_does_not_hang_the_event_loop() -> None:
     thread.join(timeout=5)
     assert not thread.is_alive(), "the event loop was starved by the disconnect watch"
     assert not errors, errors
+
+
+@pytest.fixture(scope="module")
+def upstream(corpus: Path) -> Iterator[Upstream]:
+    server = Upstream(corpus=corpus).start()
+    yield server
+    server.stop()
+
+
+async def test_the_app_under_a_harness_that_never_blocks_receive(
+    tmp_path: Path, upstream: Upstream
+) -> None:
+    """The whole app, as a test harness that answers every `receive` at once drives it, while
+    the upstream takes 0.3 s: the page arrives whole, and `receive` is not called in a loop."""
+    app = create_app(load_config(write_project(tmp_path, upstream=upstream.origin)), env="test")
+    calls = 0
+
+    async def receive() -> Message:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0)
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/t/slow",
+        "raw_path": b"/t/slow",
+        "query_string": b"delay=0.3",
+        "root_path": "",
+        "headers": [(b"host", b"www.example.com"), (b"accept-encoding", b"identity")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    await asyncio.wait_for(app(scope, receive, send), 5)  # type: ignore[arg-type]
+    assert sent[0]["status"] == 200 and sent[-1].get("more_body", False) is False
+    assert b"</html>" in b"".join(m.get("body", b"") for m in sent[1:])
+    assert calls <= 12, f"receive was called {calls} times while the upstream took 0.3 s"
