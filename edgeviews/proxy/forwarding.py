@@ -287,6 +287,11 @@ async def _through_httpx2(
     if sni is not None:
         extensions["sni_hostname"] = sni
     stream = httpx2.ByteStream(body) if isinstance(body, bytes) else body
+    if not isinstance(body, bytes) and not any(
+        name.lower() in (b"content-length", b"transfer-encoding") for name, _ in headers
+    ):
+        # Ours frames a body of unknown length itself; httpcore2 sends what the headers say.
+        headers = [*headers, (b"transfer-encoding", b"chunked")]
     request = httpx2.Request(method, url, headers=headers, stream=stream, extensions=extensions)
     if isinstance(body, bytes):
         request.read()  # a body known whole: the transport may send it again on a stale connection

@@ -15,7 +15,9 @@ import pytest
 
 from edgeviews.config import load_config
 from edgeviews.proxy import ProxyApp, create_app
-from tests.e2e.conftest import Upstream, write_project
+from edgeviews.proxy.settings import load_settings
+from edgeviews.proxy.upstream_client import httpx2_transport
+from tests.e2e.conftest import GA_ID, Upstream, write_project
 
 
 @pytest.fixture(scope="module")
@@ -25,10 +27,17 @@ def upstream() -> Iterator[Upstream]:
     server.stop()
 
 
-@pytest.fixture
-async def client(tmp_path: Path, upstream: Upstream) -> AsyncIterator[httpx2.AsyncClient]:
+@pytest.fixture(params=["ours", "httpx2"])
+async def client(
+    tmp_path: Path, upstream: Upstream, request: pytest.FixtureRequest
+) -> AsyncIterator[httpx2.AsyncClient]:
+    """The proxy with our transport (its lean `send`), or with httpx2's own pool (any other
+    httpx2 transport goes through `handle_async_request`): the same framing either way."""
+    transport = httpx2_transport(load_settings({})) if request.param == "httpx2" else None
     app: ProxyApp = create_app(
-        load_config(write_project(tmp_path, upstream=upstream.origin)), env="test"
+        load_config(write_project(tmp_path, upstream=upstream.origin)),
+        env="test",
+        transport=transport,
     )
     transport = httpx2.ASGITransport(app=app)
     async with httpx2.AsyncClient(transport=transport, base_url="http://www.example.com") as c:
@@ -77,3 +86,11 @@ async def test_body_without_length_is_sent_chunked(
     assert json.loads(response.content)["body_len"] == len(b"first,second,third")
     assert framing(upstream, "/raw/echo/streamed") == (None, "chunked")
     assert upstream.received("/raw/echo/streamed").body == b"first,second,third"
+
+
+async def test_a_page_is_rewritten_and_its_headers_kept(client: httpx2.AsyncClient) -> None:
+    response = await client.get("/t/site", headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200
+    assert f"gtag('config', '{GA_ID}')" in response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["etag"].startswith('W/"')
