@@ -21,9 +21,9 @@ from edgeviews.proxy.access_log import Exchange
 from edgeviews.proxy.asgi import Scope, Send
 from edgeviews.proxy.client_connection import DisconnectWatch
 from edgeviews.proxy.content_coding import (
-    DECODABLE,
     Decoder,
     UnsupportedEncoding,
+    can_decode,
     choose_encoding,
     content_codings,
     decoder_for,
@@ -299,7 +299,7 @@ def head_of_rewritten_page(
     plan: RoutePlan,
 ) -> list[tuple[bytes, bytes]]:
     codings = content_codings([v for k, v in upstream_headers if k == b"content-encoding"])
-    if len(codings) > 1 or any(coding not in DECODABLE for coding in codings):
+    if not can_decode(codings):
         return headers  # a GET would pass this body through as it is
     request_accept = [v for k, v in scope["headers"] if k == b"accept-encoding"]
     coding = choose_encoding(request_accept)
