@@ -19,6 +19,11 @@ with ratios against nginx, then time to first body byte behind a slow upstream (
 through our proxy), and the peak memory growth of our proxy while a 200 MB page streams
 through it. Load comes from wrk (no Lua scripts). Figures on a shared 2-core machine are
 noisy: compare the ratios measured in one run, not absolute numbers across runs.
+
+With `--websocket`, a second table: WebSocket echo round-trips/s and p50/p99 (c=1 and c=32 at
+100 B, c=1 at 60 KB) to a `websockets` echo upstream directly, through nginx `proxy_pass` with
+the Upgrade headers, and through `edgeviews serve`, with our worker's CPU per relayed message
+(from /proc). The client is one Python process, so the direct figures are its ceiling.
 """
 
 from __future__ import annotations
@@ -161,8 +166,21 @@ def dechunk(data: bytes) -> bytes:
 # ---------------------------------------------------------------- the servers
 
 
-def nginx_config(root: Path, *, static_port: int) -> str:
-    """Two nginx processes share this template: the static upstream and proxy_pass + sub_filter."""
+def nginx_config(root: Path, *, static_port: int, ws_port: int | None = None) -> str:
+    """Two nginx processes share this template: the static upstream and proxy_pass + sub_filter
+    (and, given `ws_port`, WebSocket proxying under /ws/)."""
+    websocket = (
+        f"""
+        location /ws/ {{
+            proxy_pass http://127.0.0.1:{ws_port};
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+            proxy_buffering off;
+        }}"""
+        if ws_port
+        else ""
+    )
     snippet = SNIPPET.format(id=MEASUREMENT_ID).replace("\\", "\\\\").replace("'", "\\'")
     return (
         f"""
@@ -193,7 +211,7 @@ http {{
             proxy_set_header Accept-Encoding "";
             sub_filter '</body>' '{snippet}</body>';
             sub_filter_once on;
-        }}
+        }}{websocket}
     }}
 }}
 """.strip()
@@ -207,7 +225,9 @@ def write_nginx(root: Path, role: str, port: int, template: str) -> Path:
     return path
 
 
-def write_project(root: Path, *, upstream_port: int, special_port: int) -> Path:
+def write_project(
+    root: Path, *, upstream_port: int, special_port: int, ws_port: int | None = None
+) -> Path:
     """A config and view for `edgeviews serve`, the way a user would write them."""
     views = root / "views"
     views.mkdir(exist_ok=True)
@@ -238,6 +258,11 @@ match = ["/slow", "/big"]
 upstream = "http://127.0.0.1:{special_port}"
 {rules}
 """
+        + (
+            f'\n[[routes]]\nmatch = ["/ws/*"]\nupstream = "http://127.0.0.1:{ws_port}"\n'
+            if ws_port
+            else ""
+        )
     )
     return config
 
@@ -441,6 +466,91 @@ def stream_big_page(port: int, pid: int) -> tuple[int, int, int, float, bool]:
     return received, baseline, peak - baseline, seconds, MEASUREMENT_ID.encode() in tail
 
 
+async def serve_websocket_echo(port: int) -> None:
+    """The WebSocket upstream: echoes every message (no compression, no size limit)."""
+    from websockets.asyncio.server import ServerConnection, serve
+
+    async def echo(connection: ServerConnection) -> None:
+        async for message in connection:
+            await connection.send(message)
+
+    async with serve(echo, "127.0.0.1", port, compression=None, max_size=None) as server:
+        await server.serve_forever()
+
+
+async def websocket_echoes(
+    url: str, connections: int, seconds: float, size: int
+) -> tuple[LoadResult, int]:
+    """Round-trips of `size`-byte messages on `connections` sockets for `seconds`: the result,
+    and how many messages were relayed (each round-trip is two)."""
+    from websockets.asyncio.client import connect
+
+    payload = b"x" * size
+    latencies: list[float] = []
+    errors = 0
+
+    async def one(stop: float) -> None:
+        nonlocal errors
+        try:
+            async with connect(url, compression=None, max_size=None) as socket_:
+                while time.perf_counter() < stop:
+                    sent = time.perf_counter()
+                    await socket_.send(payload)
+                    await socket_.recv()
+                    latencies.append(time.perf_counter() - sent)
+        except Exception:  # a refused or closed session counts as an error, not a crash
+            errors += 1
+
+    await asyncio.gather(*(one(time.perf_counter() + 0.5) for _ in range(connections)))  # warm-up
+    latencies.clear()
+    await asyncio.gather(*(one(time.perf_counter() + seconds) for _ in range(connections)))
+    latencies.sort()
+    if not latencies:
+        return LoadResult(0.0, 0.0, 0.0, errors + 1), 0
+    result = LoadResult(
+        len(latencies) / seconds,
+        latencies[len(latencies) // 2] * 1000,
+        latencies[int(len(latencies) * 0.99)] * 1000,
+        errors,
+    )
+    return result, 2 * len(latencies)
+
+
+def process_cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure_websockets(
+    targets: list[tuple[str, int]], ours_pid: int | None, seconds: float
+) -> list[str]:
+    """The WebSocket table's lines: each cell for each target, ours with its CPU per message."""
+    lines = [
+        f"{'server':34}  {'cell':>14}  {'round-trips/s':>13}  {'p50 ms':>7}  {'p99 ms':>7}  "
+        f"{'vs nginx':>8}  CPU/message"
+    ]
+    for connections, size in ((1, 100), (32, 100), (1, 60_000)):
+        rates: dict[str, float] = {}
+        for name, port in targets:
+            url = f"ws://127.0.0.1:{port}/ws/echo"
+            before = process_cpu_seconds(ours_pid) if ours_pid and name == OURS_WS else 0.0
+            result, messages = asyncio.run(websocket_echoes(url, connections, seconds, size))
+            cpu = ""
+            if ours_pid and name == OURS_WS and messages:
+                used = process_cpu_seconds(ours_pid) - before
+                cpu = f"{used / messages * 1e6:.0f} us"
+            rates[name] = result.requests_per_second
+            anchor = rates.get(NGINX_WS)
+            ratio = f"{result.requests_per_second / anchor:.2f}x" if anchor else ""
+            errors = f" ({result.errors} errors)" if result.errors else ""
+            lines.append(
+                f"{name:34}  {f'c={connections} {size:,} B':>14}  "
+                f"{result.requests_per_second:13,.0f}  {result.p50_ms:7.2f}  {result.p99_ms:7.2f}  "
+                f"{ratio:>8}  {cpu}{errors}"
+            )
+    return lines
+
+
 # ---------------------------------------------------------------- the run
 
 
@@ -532,15 +642,27 @@ NGINX_PROXY = "nginx proxy_pass + sub_filter"
 FLOOR = "raw ASGI + UpstreamTransport, naive splice"
 OURS = "edgeviews serve (full rewriter)"
 OURS_PLAIN = "edgeviews serve, route without rewrite rules"
+DIRECT_WS = "websockets echo, direct"
+NGINX_WS = "nginx proxy_pass (Upgrade)"
+OURS_WS = "edgeviews serve (WebSocket relay)"
 
 
 def start_targets(
-    stack: contextlib.ExitStack, root: Path, core: int | None
+    stack: contextlib.ExitStack, root: Path, core: int | None, ws_port: int | None = None
 ) -> tuple[list[Target], int, int]:
-    """Start the upstreams and every proxy (idle servers cost nothing); return them and ports."""
+    """Start the upstreams and every proxy (idle servers cost nothing); return them and ports.
+    Given `ws_port`, a WebSocket echo upstream listens there and both proxies route /ws/ to it."""
     static_port, nginx_port, special_port, raw_port, our_port = (free_port() for _ in range(5))
     upstream_core = 0 if core else None
-    template = nginx_config(root, static_port=static_port)
+    template = nginx_config(root, static_port=static_port, ws_port=ws_port)
+    if ws_port is not None:
+        stack.enter_context(
+            running(
+                pinned(upstream_core, [sys.executable, __file__, "--serve-ws-echo", str(ws_port)]),
+                ws_port,
+                root / "ws-echo.log",
+            )
+        )
     nginx = [str(NGINX), "-e", "stderr", "-p", str(root), "-c"]
     stack.enter_context(
         running(
@@ -558,7 +680,9 @@ def start_targets(
             root / "special.log",
         )
     )
-    config = write_project(root, upstream_port=static_port, special_port=special_port)
+    config = write_project(
+        root, upstream_port=static_port, special_port=special_port, ws_port=ws_port
+    )
     build = subprocess.run(
         [*edgeviews_command(), "build", "--config", str(config), "--env", "bench"],
         cwd=root,
@@ -673,7 +797,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="let wrk run on any core (default: core 0, beside the upstreams, so the proxy's "
         "core is its own)",
     )
+    parser.add_argument(
+        "--websocket",
+        action="store_true",
+        help="also measure WebSocket echo round-trips (direct, nginx, edgeviews serve)",
+    )
+    parser.add_argument("--ws-duration", type=float, default=3.0, help="seconds per WebSocket cell")
     parser.add_argument("--serve-special", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--serve-ws-echo", type=int, help=argparse.SUPPRESS)
     parser.add_argument(
         "--serve-raw-proxy", nargs=2, type=int, metavar=("PORT", "UPSTREAM"), help=argparse.SUPPRESS
     )
@@ -681,6 +812,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.serve_special:
         asyncio.run(serve_special(args.serve_special))
+        return 0
+    if args.serve_ws_echo:
+        asyncio.run(serve_websocket_echo(args.serve_ws_echo))
         return 0
     if args.serve_raw_proxy:
         import uvicorn
@@ -729,8 +863,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(f"wrk: {args.rounds} rounds x {args.duration:g} s per cell, best round kept")
         notes: list[str] = []
+        websocket_lines: list[str] = []
         with contextlib.ExitStack() as stack:
-            targets, special_port, our_port = start_targets(stack, root, core)
+            ws_port = free_port() if args.websocket else None
+            targets, special_port, our_port = start_targets(stack, root, core, ws_port)
             notes += [f"{t.name}: not measured, {t.skipped}" for t in targets if t.skipped]
             wrk_core = None if args.wrk_unpinned or core is None else 0
             rows = measure_load(targets, connections, args.duration, args.rounds, wrk_core)
@@ -752,6 +888,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                         f"over {baseline / 1024:.1f} MiB (target < 20 MiB); snippet at the end: "
                         f"{'yes' if injected else 'NO'}"
                     )
+            if ws_port is not None and not ours.skipped:
+                if core is not None:
+                    os.sched_setaffinity(0, {0})  # the client beside the upstreams, as wrk
+                nginx_port = next(t.port for t in targets if t.name == NGINX_PROXY)
+                websocket_lines = measure_websockets(
+                    [(DIRECT_WS, ws_port), (NGINX_WS, nginx_port), (OURS_WS, our_port)],
+                    ours.pid,
+                    args.ws_duration,
+                )
 
     cells = dict(rows)
     anchor = NGINX_PROXY if NGINX_PROXY in cells else None
@@ -771,6 +916,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     for note in notes:
         print(f"- {note}")
+    if websocket_lines:
+        print()
+        print("WebSocket echo (one Python client process; vs nginx proxy_pass with Upgrade):")
+        print("\n".join(websocket_lines))
     return 0
 
 
