@@ -305,12 +305,11 @@ def candidate_patterns(
         # scanner takes it where the exact walker stops at it.
         slash.append(rb"(?![a-z])")
     bang = [_COMMENT_BODY + run, *_BANG_WHOLE[1:], b""] if bogus else [b""]
-    question = [rb"[^>]*+>", b""] if bogus else [b""]
     top = [
         *([b"/" + _alternatives(slash)] if slash else []),
         b"!" + _alternatives(bang),
         *_by_first_letter(sorted(starts), whole, dict(filters)),
-        rb"\?" + _alternatives(question),
+        *([] if bogus else [rb"\?"]),  # `<?` too, as `</` + non-letter
     ]
     return re.compile(b"<(?:" + b"|".join(top) + b")"), walker
 

@@ -71,10 +71,15 @@ def _walk(walker: re.Pattern[bytes], low: bytes, pos: int) -> int:
     return pos if walked is None else walked.end()
 
 
-def _bogus_end_tag_open(low: bytes, at: int, n: int) -> bool:
-    """`</` + a byte that is not a letter at `at`: a bogus comment the candidate regex may
-    leave out (it would cost a class test at every `</`); the walker stops there."""
-    return at + 2 < n and low[at + 1] == 47 and low[at] == 60 and not 97 <= low[at + 2] <= 122
+def _bogus_comment_open(low: bytes, at: int, n: int) -> bool:
+    """`<?`, or `</` + a byte that is not a letter, at `at`: a bogus comment the candidate
+    regex may leave out (a test at every `<` for a rare token); the walker stops there."""
+    if at + 1 >= n or low[at] != 60:
+        return False
+    following = low[at + 1]
+    if following == 63:
+        return True
+    return following == 47 and at + 2 < n and not 97 <= low[at + 2] <= 122
 
 
 def in_data_state(low: bytes, start: int, pos: int) -> bool:
@@ -378,7 +383,7 @@ class Scanner:
                     pos = end  # a swallowed comment, doctype or raw-text element
                 if match is None:
                     hold = self._data_tail(low, pos, n)
-                    if not _bogus_end_tag_open(low, hold, n):
+                    if not _bogus_comment_open(low, hold, n):
                         if self.text_events and hold > pos:
                             emit = self._text(buf, emit, pos, hold, hold == n and not final, False)
                         pos = hold
@@ -391,7 +396,7 @@ class Scanner:
                         match = self._candidate.match(low, walked) if walked < n else None
                         if match is not None:
                             start, end = match.span()
-                        elif _bogus_end_tag_open(low, walked, n):
+                        elif _bogus_comment_open(low, walked, n):
                             start, end = walked, walked + 2
                         else:
                             hold = walked
@@ -676,6 +681,8 @@ class Scanner:
         if last + 1 == n:
             return last
         following = low[last + 1]
+        if following == 63:  # <? : a bogus comment, it ends at its first `>`
+            return n if low.find(b">", last + 2) >= 0 else last
         if following == 47:  # </
             if last + 2 == n:
                 return last

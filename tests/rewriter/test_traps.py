@@ -44,6 +44,8 @@ TRAPS = {
     # bogus comments
     "processing-instruction": b'<body><?php echo "</body>" ?>|</body>',
     "end-tag-open-space": b"<body></ </body>|</body>",
+    "processing-instruction-quoted-gt": b'<body><?x a="?>|</body>">',
+    "processing-instruction-after-tags": b"<body><p class='a'><? '></p>|</body>",
     "end-tag-open-digit": b"<body></3 x>|</body>",
     "empty-end-tag": b"<body></>|</body>",
     "end-tag-open-space-ends-at-first-gt": b'<body></ a="x>|</body>"<!--y--></body>',
