@@ -383,7 +383,8 @@ class UpstreamTransport(httpx2.AsyncBaseTransport):
 
     Use it as ``httpx2.AsyncClient(transport=UpstreamTransport(...))``. Timeouts come from
     the request's ``timeout`` extension (the client's ``timeout=``); the TLS server name from
-    the ``sni_hostname`` extension, else the URL's host.
+    the ``sni_hostname`` extension, else the URL's host. The proxy calls `send` instead, the
+    same exchange without httpx2's Request and Response objects around it.
     """
 
     def __init__(
