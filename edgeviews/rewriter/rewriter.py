@@ -39,6 +39,7 @@ ErrorHandler = Callable[[BaseException], object]
 
 _BODY = b"body"
 _NO_NAMES: frozenset[bytes] = frozenset()
+_NO_ANCESTORS: list[AttributeSource] = []
 _Interest = tuple[frozenset[bytes] | None, frozenset[bytes] | None, dict[bytes, tuple[bytes, ...]]]
 _WIDE_ENCODINGS = ("utf-16", "utf-32")
 
@@ -278,12 +279,12 @@ class _Session(Scanner):
         """Which tags must reach Python now; refresh the scanner's candidate regex."""
         plan = self._plan
         tracked = self._tracked
-        if tracked:
-            body = self._body
+        body = self._body
+        if not tracked or (len(tracked) == 1 and tracked[0] is body and not body.scopes):
+            names, scopes = _NO_NAMES, False  # the common case: nothing or only the body
+        else:
             names = frozenset(t.name for t in tracked if t is not body)
             scopes = any(t.scopes for t in tracked)
-        else:
-            names, scopes = _NO_NAMES, False
         key = (names, self._body_pending, scopes)
         interest = plan.interest.get(key)
         if interest is None:
@@ -311,9 +312,12 @@ class _Session(Scanner):
     def on_start_tag(
         self, buf: bytes, low: bytes, start: int, end: int, name: bytes
     ) -> bytes | None:
-        foreign = self.in_foreign()
-        void = (not foreign and name in VOID_ELEMENTS) or (foreign and low[end - 2] == 47)
-        ancestors: list[AttributeSource] = []
+        open_foreign = self.foreign
+        if open_foreign and open_foreign[-1][1] != b"html":  # in svg/math content
+            void = low[end - 2] == 47
+        else:
+            void = name in VOID_ELEMENTS
+        ancestors = _NO_ANCESTORS  # read only
         tree = self._tree
         if tree is not None:
             ancestors = tree.push(buf, low, start, end, name, void)
@@ -330,15 +334,20 @@ class _Session(Scanner):
         else:
             is_body = False
         rules = self._by_name.get(name)
-        if rules is None and not self._universal:
-            return None
-        candidates = (rules or []) + self._universal
+        universal = self._universal
+        if rules is None:
+            if not universal:
+                return None
+            candidates = universal
+        else:
+            candidates = rules + universal if universal else rules
         if len(candidates) > 1 or name not in self.start_filters:
             needles = self._needles
             candidates = [
                 rule
                 for rule in candidates
-                if all(low.find(needle, start, end) >= 0 for needle in needles[id(rule)])
+                if not needles[id(rule)]
+                or all(low.find(needle, start, end) >= 0 for needle in needles[id(rule)])
                 or not needles_spelled_plainly(low, start, end, needles[id(rule)])
             ]
             if not candidates:
