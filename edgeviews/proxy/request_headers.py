@@ -9,6 +9,7 @@ only codings we can decode and the client accepts (trap 3).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from edgeviews.proxy.content_coding import upstream_accept_encoding
@@ -22,6 +23,18 @@ _REPLACED = frozenset(
 ).union(FORWARDING_HEADERS)
 """Headers not copied as they are: ours replace them, or they are rewritten below."""
 _RANGE = frozenset({b"range", b"if-range"})
+_CHALLENGE = frozenset({b"www-authenticate"})
+
+
+@functools.lru_cache(maxsize=16)
+def response_headers_to_strip(
+    configured: frozenset[bytes], *, forward_authorization: bool
+) -> frozenset[bytes]:
+    """The response headers to strip on a route: the configured ones, plus `WWW-Authenticate`
+    where `Authorization` is not forwarded. A challenge there would make the browser ask for
+    credentials we then drop (again and again), and send them to every path of our domain in
+    that realm, the host application's included. The 401 itself passes."""
+    return configured if forward_authorization else configured | _CHALLENGE
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ import pytest
 from edgeviews.config import Route, load_config
 from edgeviews.errors import ConfigError
 from edgeviews.proxy.forwarded import client_view
-from edgeviews.proxy.request_headers import upstream_request_headers
+from edgeviews.proxy.request_headers import response_headers_to_strip, upstream_request_headers
 from edgeviews.proxy.routes import compile_route
 
 CLIENT_HEADERS = [
@@ -71,3 +71,10 @@ def test_config_rejects_what_is_not_a_boolean(tmp_path: Path, value: str) -> Non
     message = str(raised.value)
     assert "routes[0].forward_authorization" in message
     assert "true or false" in message and str(path) in message
+
+
+def test_auth_challenges_are_stripped_where_authorization_is_not_forwarded() -> None:
+    configured = frozenset({b"alt-svc"})
+    third_party = response_headers_to_strip(configured, forward_authorization=False)
+    assert third_party == {b"alt-svc", b"www-authenticate"}
+    assert response_headers_to_strip(configured, forward_authorization=True) == configured
