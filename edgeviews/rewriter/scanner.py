@@ -342,12 +342,10 @@ class Scanner:
             if mode == DATA:
                 # The fast path: find candidates, prove each is in the data state, step
                 # over swallowed tokens, until one needs more than that.
-                search = self._candidate.search
+                # One finditer for a chain of swallowed tokens: each next match goes on
+                # from the last one's end (= pos) without setting up a new search.
                 proven = True
-                while True:
-                    match = search(low, pos)
-                    if match is None:
-                        break
+                for match in self._candidate.finditer(low, pos):
                     start, end = match.span()
                     if start != pos:
                         # Inlined in_data_state(low, pos, start): the hottest lines here.
@@ -381,6 +379,8 @@ class Scanner:
                     if low[end - 1] != 62:
                         break
                     pos = end  # a swallowed comment, doctype or raw-text element
+                else:
+                    match = None
                 if match is None:
                     hold = self._data_tail(low, pos, n)
                     if not _bogus_comment_open(low, hold, n):
