@@ -334,7 +334,7 @@ async def test_handshake_headers_follow_the_http_policy(
         "X-Custom": "kept",
     }
     url = proxy.url("/ws/echo;v=1?a=1&a=2&b=%2F")
-    async with client(url, additional_headers=headers) as ws:
+    async with client(url, additional_headers=headers, compression=None) as ws:
         key = ws.request.headers["Sec-WebSocket-Key"] if ws.request else None
     seen = upstream.seen[-1]
     assert seen.path == "/up/ws/echo;v=1?a=1&a=2&b=%2F"  # base path, raw path, query as sent
@@ -350,6 +350,8 @@ async def test_handshake_headers_follow_the_http_policy(
     assert "Keep-Alive" not in got
     assert got.get_all("Sec-WebSocket-Key") != [key]  # this hop's own handshake
     assert len(got.get_all("Upgrade")) == 1 and len(got.get_all("Connection")) == 1
+    # the client offered no compression; our hop to the upstream offers its own
+    assert got["Sec-WebSocket-Extensions"].startswith("permessage-deflate")
 
 
 async def test_the_upstreams_101_headers_follow_the_http_response_policy(
