@@ -8,7 +8,10 @@ own, with upstream time and what was injected.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
+import ctypes
+import ctypes.util
 import logging.config
 import os
 from pathlib import Path
@@ -57,8 +60,34 @@ def log_config() -> dict[str, Any]:
     return config
 
 
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+
+
+def keep_freed_memory() -> bool:
+    """Tell glibc's malloc to keep freed memory for reuse instead of handing it back at once.
+
+    Every proxied page passes through a few buffers of its size (the socket read, the body
+    after the head, the rewriter's output). With glibc's defaults a process could land in a
+    heap layout where freeing them trimmed the heap every request and the next request faulted
+    the pages back in: ~12 page faults and 20-30 us more system time per 60 KB page, seen in
+    some `edgeviews serve` processes and not others. Buffers under 4 MiB now come from the heap,
+    and it is trimmed only when 16 MiB lie free at its top. Returns False where the C library
+    has no `mallopt` (musl, macOS): nothing to tune there.
+    """
+    mallopt = None
+    with contextlib.suppress(OSError):
+        mallopt = getattr(ctypes.CDLL(ctypes.util.find_library("c")), "mallopt", None)
+    if mallopt is None:
+        return False
+    return bool(
+        mallopt(_M_MMAP_THRESHOLD, 4 * 1024 * 1024) and mallopt(_M_TRIM_THRESHOLD, 16 * 1024 * 1024)
+    )
+
+
 def worker_app() -> ProxyApp:
     """The app factory each uvicorn worker process calls (configuration passed in the environment)."""
+    keep_freed_memory()
     source = os.environ.get(_CONFIG_VAR) or None
     root = os.environ.get(_ROOT_VAR) or None
     config = load_config(Path(source) if source else None, cwd=Path(root) if root else None)
@@ -75,6 +104,7 @@ def run(
 ) -> None:
     """Serve the proxy until interrupted; raises EdgeviewsError before binding if it cannot load."""
     env = env if env is not None else config.default_env
+    keep_freed_memory()
     logging.config.dictConfig(log_config())
     options: dict[str, Any] = {
         "host": host,
