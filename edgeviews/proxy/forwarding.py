@@ -27,7 +27,11 @@ from edgeviews.proxy.error_pages import send_error_page
 from edgeviews.proxy.forwarded import ClientView, client_view
 from edgeviews.proxy.http1 import ResponseHead
 from edgeviews.proxy.public_urls import PublicMapping
-from edgeviews.proxy.request_headers import UpstreamRequestHeaders, upstream_request_headers
+from edgeviews.proxy.request_headers import (
+    UpstreamRequestHeaders,
+    response_headers_to_strip,
+    upstream_request_headers,
+)
 from edgeviews.proxy.response_body import (
     DECODE_ERRORS,
     head_of_rewritten_page,
@@ -147,7 +151,10 @@ async def _forward(
         headers = client_response_headers(
             upstream_headers,
             mapping=mapping,
-            strip=settings.strip_response_headers,
+            strip=response_headers_to_strip(
+                settings.strip_response_headers,
+                forward_authorization=route.route.forward_authorization,
+            ),
             via=settings.via,
         )
         if tag is not None and response.status_code == 304 and request_headers.translated_etag:

@@ -77,10 +77,6 @@ def test_route_that_opts_in_gets_authorization_only(auth_proxy: ProxyProcess) ->
     assert "proxy-authorization" not in seen
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the forwarding.py line of docs/requests.md (2026-11-27 10:51 UTC)",
-)
 def test_no_auth_challenge_where_credentials_would_be_dropped(auth_proxy: ProxyProcess) -> None:
     """A browser shown `WWW-Authenticate` asks for a password and sends it to our domain;
     where Authorization is not forwarded the 401 arrives without the challenge."""
