@@ -12,11 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from edgeviews.config import load_config
 from edgeviews.proxy import ProxyApp, create_app
 from edgeviews.proxy.content_coding import decoder_for
-from edgeviews.proxy.response_body import declared_length
+from edgeviews.proxy.page_encoding import sniff_page_encoding
+from edgeviews.proxy.response_body import declared_length, page_encoding
 from tests.e2e.conftest import GA_ID, LANDING, Upstream, write_project
 
 Message = dict[str, Any]
@@ -145,3 +148,34 @@ def test_declared_length_only_when_it_frames_the_body() -> None:
     assert declared_length([(b"content-length", b"12"), (b"content-length", b"12")]) is None
     assert declared_length([(b"content-length", b"-1")]) is None
     assert declared_length([(b"content-type", b"text/html")]) is None
+
+
+_PAGE_PARTS = st.sampled_from(
+    [
+        b"<!doctype html>",
+        b"<head>",
+        b'<meta charset="windows-1251">',
+        b"<meta http-equiv=Content-Type content='text/html; charset=shift_jis'>",
+        b"<title>t</title>",
+        b"<body><p>",
+        b"\xef\xbb\xbf",
+        b"\xff\xfe<\x00h\x00",
+        b"<\x00h\x00t\x00",
+        b'<?xml version="1.0" encoding="ISO-8859-2"?>',
+        b"x" * 700,
+    ]
+)
+
+
+@given(
+    st.lists(_PAGE_PARTS, max_size=6).map(b"".join),
+    st.sampled_from(
+        [None, b"text/html", b"text/html; charset=utf-8", b"application/xhtml+xml", b"TEXT/HTML"]
+    ),
+)
+def test_remembered_page_encoding_is_the_sniffed_one(
+    first: bytes, content_type: bytes | None
+) -> None:
+    expected = sniff_page_encoding(first, content_type)
+    assert page_encoding(first, content_type) == expected
+    assert page_encoding(first, content_type) == expected  # from the cache this time
