@@ -5,9 +5,12 @@ RAWTEXT, script data with its escaped and double-escaped states, PLAINTEXT, comm
 bogus comments, CDATA in svg/math. It works in two tiers, as lol-html does:
 
 - the fast path searches the lower-cased buffer with one regex for *candidates* (comments,
-  `<!`, `<?`, `</` + non-letter, and the start/end tags some rule or state needs), then
-  proves cheaply that the candidate is not inside an attribute value of an earlier tag;
-- only where that proof fails does it walk the tags in between exactly.
+  `<!`, and the start/end tags some rule or state needs; `<?` and `</` + non-letter only
+  where bogus comments must be reported), then proves cheaply that the candidate is not
+  inside an attribute value of an earlier tag;
+- only where that proof fails does it walk the tags in between exactly; where the walk
+  stops at a `<?` or `</` + non-letter the regex left out, that bogus comment is taken
+  as the regex would have found it.
 
 Bytes between tokens are never copied unless a hook replaces something; the output is
 the input sliced at the points where hooks acted. A tag cut by a chunk boundary is held
