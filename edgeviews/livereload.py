@@ -2,8 +2,17 @@
 
 It wraps the proxy from the outside, so `edgeviews serve` never carries any of it: it serves
 a server-sent-events stream at `EVENTS_PATH` and the small script at `SCRIPT_PATH`, and adds
-a `<script src=...>` naming the page's views before `</body>` of each proxied HTML page. The
-script is external, not inline, so a page whose CSP allows only 'self' scripts still runs it.
+a `<script>` naming the page's views before `</body>` of each proxied HTML page.
+
+A page without an enforced Content-Security-Policy gets the external script (`SCRIPT_PATH`).
+A page with one (a header, or a `<meta http-equiv>` seen before `</body>`) gets the same
+script inline, and each of its policies is widened by exactly what live reload needs: the
+script's sha256 hash in the directive governing script elements (csp.py's `merge_policy`, which
+leaves policies relying on 'unsafe-inline' alone) and our event endpoint, as a full URL, in
+connect-src when connect-src/default-src would refuse it. A hash, unlike 'self' or a host,
+is honoured under 'strict-dynamic' and nonce-only policies. Report-only policies are left
+alone. Where live reload still cannot work (a `sandbox` policy without allow-scripts, a page
+the upstream compressed), one warning per route and reason says so in the dev console.
 """
 
 from __future__ import annotations
@@ -11,14 +20,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+import logging
+import re
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from html import escape
-from typing import Any
+from typing import Any, Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from edgeviews.config import Config, Route
+from edgeviews.proxy.csp import ScriptSources, merge_policy, script_hash
 from edgeviews.proxy.routes import CompiledRoute, compile_route, find_route
+
+logger = logging.getLogger("edgeviews.livereload")
 
 EVENTS_PATH = "/_edgeviews/livereload"
 SCRIPT_PATH = "/_edgeviews/livereload.js"
@@ -44,10 +58,86 @@ SCRIPT = """\
 """.replace("EVENTS_PATH", EVENTS_PATH)
 
 
+SCRIPT_HASH: Final = script_hash(SCRIPT)
+"""The CSP hash source of the inline script (its text never varies: the views are an attribute)."""
+
+_CSP_HEADER: Final = b"content-security-policy"
+_CONNECT_DIRECTIVES: Final = ("connect-src", "default-src")
+_HOST: Final = re.compile(r"[A-Za-z0-9.\-]+(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?")
+
+
 def script_tag(views: Iterable[str]) -> str:
-    """The tag injected into a page that got `views`."""
+    """The tag injected into a page that got `views` and has no enforced CSP."""
     names = escape(" ".join(views), quote=True)
     return f'<script src="{SCRIPT_PATH}" data-views="{names}" async></script>'
+
+
+def inline_script_tag(views: Iterable[str]) -> str:
+    """The tag injected into a page under a CSP: the script inline, allowed by `SCRIPT_HASH`."""
+    names = escape(" ".join(views), quote=True)
+    return f'<script data-views="{names}">{SCRIPT}</script>'
+
+
+def events_url(scope: Scope) -> str | None:
+    """The event endpoint as the browser reaches it (for connect-src), from the Host header;
+    None when the Host is missing or not a plain host[:port] (it would corrupt a policy)."""
+    host = next((v for k, v in scope["headers"] if k.lower() == b"host"), b"").decode("latin-1")
+    if not _HOST.fullmatch(host):
+        return None
+    return f"{scope.get('scheme', 'http')}://{host.lower()}{EVENTS_PATH}"
+
+
+def allow_events(policy: str, url: str) -> str:
+    """One serialized policy that also lets EventSource reach `url`, or unchanged.
+
+    Only when connect-src (else default-src) exists and allows neither 'self' nor `*` nor
+    `url`: then `url` is added to connect-src (a policy with only default-src gets a
+    connect-src copied from it, so nothing else it governs is loosened).
+    """
+    directives = [(d.split()[0].lower(), d.split()[1:]) for d in policy.split(";") if d.split()]
+    first: dict[str, list[str]] = {}
+    for name, sources in directives:
+        first.setdefault(name, sources)
+    governing = next((name for name in _CONNECT_DIRECTIVES if name in first), None)
+    if governing is None:
+        return policy
+    sources = first[governing]
+    if {"'self'", "*", url.lower()} & {source.lower() for source in sources}:
+        return policy
+    merged = [*(s for s in sources if s.lower() != "'none'"), url]
+    if governing == "default-src":
+        return policy.rstrip().rstrip(";") + "; connect-src " + " ".join(merged)
+    out: list[str] = []
+    done = False
+    for name, directive_sources in directives:
+        if name == "connect-src" and not done:
+            directive_sources, done = merged, True
+        out.append(" ".join([name, *directive_sources]))
+    return "; ".join(out)
+
+
+def allow_live_reload(value: str, url: str | None) -> str:
+    """A CSP header or meta value (maybe several comma-separated policies), each policy widened
+    by our inline script's hash and, with `url`, our event endpoint; unchanged if none needs it."""
+    ours = ScriptSources(hashes=(SCRIPT_HASH,))
+    policies = value.split(",")
+    merged = []
+    for policy in policies:
+        widened = merge_policy(policy.strip(), ours)
+        merged.append(allow_events(widened, url) if url is not None else widened)
+    if merged == [policy.strip() for policy in policies]:
+        return value
+    return ", ".join(merged)
+
+
+def forbids_scripts(value: str) -> bool:
+    """True when a policy in `value` sandboxes the page without allow-scripts: no script runs."""
+    for policy in value.split(","):
+        for directive in policy.split(";"):
+            tokens = directive.lower().split()
+            if tokens and tokens[0] == "sandbox" and "allow-scripts" not in tokens[1:]:
+                return True
+    return False
 
 
 def views_of_route(route: Route) -> tuple[str, ...]:
@@ -101,7 +191,15 @@ class LiveReload:
     def __init__(self, app: ASGIApp, config: Config) -> None:
         self.app = app
         self.broadcaster = Broadcaster()
+        self._warned: set[tuple[tuple[str, ...], str]] = set()
         self.use_config(config)
+
+    def _warn_once(self, route: Route, reason: str) -> None:
+        """One console line per route and reason: a page type, not every request of it."""
+        key = (route.match, reason)
+        if key not in self._warned:
+            self._warned.add(key)
+            logger.warning("live reload is off on pages of %s: %s", " ".join(route.match), reason)
 
     def use_config(self, config: Config) -> None:
         """Match pages against `config`'s routes from the next request on."""
@@ -132,7 +230,13 @@ class LiveReload:
             return
         # Ask for an uncompressed page so the script can be added without re-encoding it.
         headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"accept-encoding"]
-        injector = ScriptInjector(send, script_tag(views_of_route(compiled.route)))
+        route = compiled.route
+        injector = ScriptInjector(
+            send,
+            views_of_route(route),
+            events_url=events_url(scope),
+            warn=lambda reason: self._warn_once(route, reason),
+        )
         try:
             await self.app({**scope, "headers": headers}, receive, injector.send)
         finally:
@@ -193,39 +297,54 @@ async def _send_script(send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def _should_inject(message: Message) -> bool:
+def _injectable(message: Message) -> str | None:
+    """Why a response cannot get the script, or None when it can (an uncompressed HTML 200)."""
     if message["status"] != 200:
-        return False
+        return "not a page"
     content_type = b""
     for name, value in message.get("headers", ()):
         lowered = name.lower()
         if lowered == b"content-encoding" and value.lower() != b"identity":
-            return False  # the upstream ignored our request for identity: leave it alone
+            # The upstream ignored our request for identity: leave it alone.
+            return "the upstream compresses them although asked not to (Accept-Encoding dropped)"
         if lowered == b"content-type":
             content_type = value.lower()
-    return content_type.startswith(b"text/html")
+    return None if content_type.startswith(b"text/html") else "not a page"
 
 
 class ScriptInjector:
     """An ASGI `send` that streams an HTML response through the rewriter, adding a tag at `</body>`.
 
+    The tag is the external script, or, once an enforced CSP was seen (header, or a <meta>
+    before `</body>`), the inline script with the policies widened for it (`allow_live_reload`).
     The rewriter pulls from an async iterable, the app pushes through `send`: a one-slot
     queue joins the two, so the page streams with no more than a chunk held here.
     """
 
-    def __init__(self, send: Send, tag: str) -> None:
+    def __init__(
+        self,
+        send: Send,
+        views: Sequence[str],
+        *,
+        events_url: str | None = None,
+        warn: Callable[[str], None] = lambda reason: None,
+    ) -> None:
         self._send = send
-        self._tag = tag
+        self._views = tuple(views)
+        self._events_url = events_url
+        self._warn = warn
+        self._under_csp = False
         self._queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=1)
         self._pump: asyncio.Task[None] | None = None
         self._passthrough = True
 
     async def send(self, message: Message) -> None:
         if message["type"] == "http.response.start":
-            if _should_inject(message):
-                self._passthrough = False
-                message = {**message, "headers": _headers_for_changed_body(message["headers"])}
-                self._pump = asyncio.ensure_future(self._rewrite())
+            reason = _injectable(message)
+            if reason is None:
+                message = self._start_rewriting(message)
+            elif reason != "not a page":
+                self._warn(reason)
             await self._send(message)
             return
         if self._passthrough or message["type"] != "http.response.body":
@@ -238,6 +357,29 @@ class ScriptInjector:
             await self._feed(None)
             assert self._pump is not None
             await self._pump
+
+    def _start_rewriting(self, message: Message) -> Message:
+        headers = _headers_for_changed_body(message["headers"])
+        policies = [v.decode("latin-1") for k, v in headers if k.lower() == _CSP_HEADER]
+        if any(forbids_scripts(policy) for policy in policies):
+            self._warn("their CSP sandboxes them without allow-scripts, so no script runs")
+            return message
+        if policies:
+            self._under_csp = True
+            headers = [
+                (k, self._widened(v.decode("latin-1")).encode("latin-1"))
+                if k.lower() == _CSP_HEADER
+                else (k, v)
+                for k, v in headers
+            ]
+        self._passthrough = False
+        self._pump = asyncio.ensure_future(self._rewrite())
+        return {**message, "headers": headers}
+
+    def _widened(self, policy: str) -> str:
+        if self._events_url is None:
+            self._warn("their CSP may refuse our event stream: the request's Host is unusable")
+        return allow_live_reload(policy, self._events_url)
 
     async def aclose(self) -> None:
         """Stops the pump when the app ended without finishing its body (an error, a disconnect)."""
@@ -258,16 +400,27 @@ class ScriptInjector:
     async def _rewrite(self) -> None:
         from edgeviews.rewriter import Rewriter  # the dev server only; `serve` never loads this
 
-        tag = self._tag
-
         def add_tag(end_tag: Any) -> None:
-            end_tag.before(tag, html=True)
+            tag = inline_script_tag if self._under_csp else script_tag
+            end_tag.before(tag(self._views), html=True)
+
+        def widen_meta(element: Any) -> None:
+            equiv = element.get_attribute("http-equiv")
+            if equiv is None or equiv.strip().lower() != "content-security-policy":
+                return  # report-only policies are left alone (and are not valid in <meta>)
+            self._under_csp = True
+            content = element.get_attribute("content")
+            if content:
+                widened = self._widened(content)
+                if widened != content:
+                    element.set_attribute("content", widened)
 
         async def chunks() -> AsyncIterator[bytes]:
             while (chunk := await self._queue.get()) is not None:
                 yield chunk
 
-        rewriter = Rewriter().on("body", end_tag=add_tag)
+        rewriter = Rewriter().on("meta[http-equiv]", element=widen_meta)
+        rewriter.on("body", end_tag=add_tag)
         async for chunk in rewriter.atransform(chunks()):
             if chunk:
                 await self._send({"type": "http.response.body", "body": chunk, "more_body": True})
