@@ -92,11 +92,8 @@ class ProxyApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             snapshot = self._snapshot
-            path, raw_path = relative_paths(
-                scope["path"], scope.get("raw_path"), scope.get("root_path", "")
-            )
-            plan = _find_plan(snapshot, path, scope["headers"])
-            if plan is not None and path != snapshot.settings.health_path:
+            plan, path, raw_path = _plan_for(snapshot, scope)
+            if plan is not None:
                 await forward(
                     scope,
                     receive,
@@ -119,11 +116,8 @@ class ProxyApp:
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         """A WebSocket on a proxied path is relayed upstream (same matching as HTTP)."""
         snapshot = self._snapshot
-        path, raw_path = relative_paths(
-            scope["path"], scope.get("raw_path"), scope.get("root_path", "")
-        )
-        plan = _find_plan(snapshot, path, scope["headers"])
-        if plan is not None and path != snapshot.settings.health_path:
+        plan, path, raw_path = _plan_for(snapshot, scope)
+        if plan is not None:
             await forward_websocket(
                 scope, receive, send, snapshot=snapshot, plan=plan, path=path, raw_path=raw_path
             )
@@ -182,13 +176,18 @@ class ProxyApp:
                 return
 
 
-def _find_plan(
-    snapshot: Snapshot, path: str, headers: list[tuple[bytes, bytes]]
-) -> RoutePlan | None:
-    for plan in snapshot.plans:
-        if plan.route.matches_path(path) and not plan.route.excluded_by(headers):
-            return plan
-    return None
+def _plan_for(snapshot: Snapshot, scope: Scope) -> tuple[RoutePlan | None, str, bytes]:
+    """The route plan that proxies this request (None: not proxied, or the health endpoint),
+    with the request's path and raw path relative to the app's mount point."""
+    path, raw_path = relative_paths(
+        scope["path"], scope.get("raw_path"), scope.get("root_path", "")
+    )
+    if path != snapshot.settings.health_path:
+        headers = scope["headers"]
+        for plan in snapshot.plans:
+            if plan.route.matches_path(path) and not plan.route.excluded_by(headers):
+                return plan, path, raw_path
+    return None, path, raw_path
 
 
 def create_app(
