@@ -45,7 +45,7 @@ unless_cookie = ["session"]
 rewrite = [
   {{ selector = "body", append = "analytics" }},
   {{ selector = "body", append = "consent-banner" }},
-  {{ selector = 'link[rel="icon"]', attributes = {{ href = "/favicon.svg" }} }},
+  {{ selector = 'link[rel~="icon"]', attributes = {{ href = "/favicon.svg" }} }},
 ]
 
 [[routes]]
@@ -53,7 +53,7 @@ match = ["/help/*"]
 upstream = "{upstream}"
 rewrite = [
   {{ selector = "body", append = "intercom" }},
-  {{ selector = 'link[rel="icon"]', attributes = {{ href = "/favicon.svg" }} }},
+  {{ selector = 'link[rel~="icon"]', attributes = {{ href = "/favicon.svg" }} }},
 ]
 """
 

@@ -33,7 +33,7 @@ def test_repository_example_configuration(repo_root: Path) -> None:
     assert (home.match, pages.match) == (("/",), ("/about", "/home"))
     rules = (
         RewriteRule("body", "append", view="analytics"),
-        RewriteRule('link[rel="icon"]', "attributes", attributes={"href": "/favicon.ico"}),
+        RewriteRule('link[rel~="icon"]', "attributes", attributes={"href": "/favicon.ico"}),
     )
     for route in (home, pages):
         assert route.upstream == "https://example.framer.app"
