@@ -62,6 +62,7 @@ SCRIPT_HASH: Final = script_hash(SCRIPT)
 """The CSP hash source of the inline script (its text never varies: the views are an attribute)."""
 
 _CSP_HEADER: Final = b"content-security-policy"
+_NOT_A_PAGE: Final = "not a page"  # the usual reason: said to nobody
 _CONNECT_DIRECTIVES: Final = ("connect-src", "default-src")
 _HOST: Final = re.compile(r"[A-Za-z0-9.\-]+(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?")
 
@@ -303,7 +304,7 @@ async def _send_script(send: Send) -> None:
 def _injectable(message: Message) -> str | None:
     """Why a response cannot get the script, or None when it can (an uncompressed HTML 200)."""
     if message["status"] != 200:
-        return "not a page"
+        return _NOT_A_PAGE
     content_type = b""
     for name, value in message.get("headers", ()):
         lowered = name.lower()
@@ -312,7 +313,7 @@ def _injectable(message: Message) -> str | None:
             return "the upstream compresses them although asked not to (Accept-Encoding dropped)"
         if lowered == b"content-type":
             content_type = value.lower()
-    return None if content_type.startswith(b"text/html") else "not a page"
+    return None if content_type.startswith(b"text/html") else _NOT_A_PAGE
 
 
 class ScriptInjector:
@@ -346,7 +347,7 @@ class ScriptInjector:
             reason = _injectable(message)
             if reason is None:
                 message = self._start_rewriting(message)
-            elif reason != "not a page":
+            elif reason != _NOT_A_PAGE:
                 self._warn(reason)
             await self._send(message)
             return

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,12 +20,20 @@ import pytest
 from edgeviews.config import load_config
 from edgeviews.livereload import (
     EVENTS_PATH,
+    SCRIPT,
+    SCRIPT_HASH,
     SCRIPT_PATH,
     LiveReload,
+    allow_events,
+    allow_live_reload,
+    events_url,
+    forbids_scripts,
     format_event,
+    inline_script_tag,
     script_tag,
     views_of_route,
 )
+from edgeviews.proxy.csp import script_hash
 
 TOML = """\
 [[routes]]
@@ -185,7 +195,7 @@ async def test_a_listener_that_hangs_up_is_forgotten(config: Any) -> None:
     app = LiveReload(StandIn([]), config)
     hung_up = asyncio.Event()
 
-    async def receive() -> Mapping[str, Any]:
+    async def receive() -> dict[str, Any]:
         await hung_up.wait()
         return {"type": "http.disconnect"}
 
@@ -205,3 +215,160 @@ def test_event_format() -> None:
     event = format_event(["a", "b"])
     assert event.startswith(b"event: reload\ndata: ") and event.endswith(b"\n\n")
     assert json.loads(event.split(b"data: ")[1]) == {"views": ["a", "b"], "all": False}
+
+
+# --- pages under a Content-Security-Policy ---------------------------------------------------
+
+URL = "http://127.0.0.1:8123" + EVENTS_PATH
+HOST = [(b"host", b"127.0.0.1:8123")]
+
+
+def html_headers(*extra: tuple[bytes, bytes]) -> list[tuple[bytes, bytes]]:
+    return [(b"content-type", b"text/html; charset=utf-8"), *extra]
+
+
+def test_the_inline_script_is_allowed_by_its_hash_whatever_the_views() -> None:
+    for views in ([], ["analytics"], ["a", 'b"<']):
+        found = re.fullmatch(
+            r"<script data-views=\"[^\"]*\">(.*)</script>", inline_script_tag(views), re.S
+        )
+        assert found is not None and found.group(1) == SCRIPT
+        assert script_hash(found.group(1)) == SCRIPT_HASH
+    assert "</script" not in SCRIPT.lower()
+
+
+@pytest.mark.parametrize(
+    ("policy", "expected"),
+    [
+        ("connect-src https://api.example", f"connect-src https://api.example {URL}"),
+        ("connect-src 'none'; img-src 'none'", f"connect-src {URL}; img-src 'none'"),
+        ("default-src 'none'", f"default-src 'none'; connect-src {URL}"),
+        (
+            "default-src https://a; connect-src https://b",
+            f"default-src https://a; connect-src https://b {URL}",
+        ),
+        ("connect-src 'self'", "connect-src 'self'"),
+        ("connect-src *", "connect-src *"),
+        ("default-src 'SELF'", "default-src 'SELF'"),
+        (f"connect-src {URL}", f"connect-src {URL}"),
+        ("script-src 'none'", "script-src 'none'"),
+    ],
+)
+def test_the_event_endpoint_is_added_only_where_connections_are_restricted(
+    policy: str, expected: str
+) -> None:
+    assert allow_events(policy, URL) == expected
+
+
+def test_each_policy_of_a_list_is_widened_by_what_it_lacks() -> None:
+    value = "default-src 'self', script-src 'nonce-abc' 'strict-dynamic'; connect-src 'none'"
+    assert allow_live_reload(value, URL) == (
+        f"default-src 'self'; script-src 'self' {SCRIPT_HASH}, "
+        f"script-src 'nonce-abc' 'strict-dynamic' {SCRIPT_HASH}; connect-src {URL}"
+    )
+
+
+def test_a_policy_relying_on_unsafe_inline_gets_no_hash_and_the_same_text_back() -> None:
+    value = "script-src 'unsafe-inline' ;  img-src *"
+    assert allow_live_reload(value, URL) is value
+    assert allow_live_reload("script-src 'unsafe-inline'; connect-src 'none'", None) == (
+        "script-src 'unsafe-inline'; connect-src 'none'"
+    )
+
+
+def test_sandbox_without_allow_scripts_forbids_every_script() -> None:
+    assert forbids_scripts("sandbox")
+    assert forbids_scripts("default-src 'self', sandbox allow-forms")
+    assert not forbids_scripts("sandbox allow-scripts allow-forms")
+    assert not forbids_scripts("default-src 'self'")
+
+
+@pytest.mark.parametrize(
+    ("host", "url"),
+    [
+        (b"127.0.0.1:8123", URL),
+        (b"Dev.Example", "http://dev.example" + EVENTS_PATH),
+        (b"[::1]:9000", "http://[::1]:9000" + EVENTS_PATH),
+        (b"evil; script-src *", None),
+        (b"a,b", None),
+        (None, None),
+    ],
+)
+def test_the_event_url_comes_from_a_plain_host_header_only(
+    host: bytes | None, url: str | None
+) -> None:
+    headers = [(b"host", host)] if host is not None else []
+    assert events_url({"scheme": "http", "headers": headers}) == url
+
+
+async def test_a_header_policy_gets_the_inline_script_and_is_widened(config: Any) -> None:
+    policy = b"default-src 'none'; script-src 'nonce-abc' 'strict-dynamic'"
+    proxy = StandIn([PAGE], headers=html_headers((b"content-security-policy", policy)))
+    start, body = await call(LiveReload(proxy, config), "/", headers=HOST)
+    widened = allow_live_reload(policy.decode(), URL).encode()
+    assert widened != policy and header(start, b"content-security-policy") == widened
+    assert inline_script_tag(["analytics", "consent_banner"]).encode() + b"</body></html>" in body
+    assert SCRIPT_PATH.encode() not in body
+
+
+async def test_a_meta_policy_is_widened_and_report_only_left_alone(config: Any) -> None:
+    meta = "script-src https://cdn.example; connect-src https://api.example"
+    page = (
+        f'<html><head><meta http-equiv="Content-Security-Policy" content="{meta}">'
+        f'<meta http-equiv="Content-Security-Policy-Report-Only" content="{meta}">'
+        "</head><body></body></html>"
+    ).encode()
+    report_only = (b"content-security-policy-report-only", b"default-src 'none'")
+    proxy = StandIn([page[:30], page[30:]], headers=html_headers(report_only))
+    start, body = await call(LiveReload(proxy, config), "/", headers=HOST)
+    assert report_only in start["headers"]
+    widened = allow_live_reload(meta, URL)
+    assert f'http-equiv="Content-Security-Policy" content="{widened}"'.encode() in body
+    assert f'http-equiv="Content-Security-Policy-Report-Only" content="{meta}"'.encode() in body
+    assert inline_script_tag(["analytics", "consent_banner"]).encode() in body
+
+
+async def test_a_report_only_policy_alone_keeps_the_external_script(config: Any) -> None:
+    report_only = (b"content-security-policy-report-only", b"default-src 'none'")
+    start, body = await call(
+        LiveReload(StandIn([PAGE], headers=html_headers(report_only)), config), "/", headers=HOST
+    )
+    assert start["headers"] == html_headers(report_only)
+    assert TAG + b"</body></html>" in body
+
+
+@pytest.mark.parametrize(
+    ("extra", "reason"),
+    [
+        (
+            (b"content-security-policy", b"sandbox allow-forms"),
+            "sandboxes them without allow-scripts",
+        ),
+        ((b"content-encoding", b"br"), "compresses them"),
+    ],
+)
+async def test_a_page_live_reload_cannot_reach_is_said_once_per_route(
+    config: Any, caplog: pytest.LogCaptureFixture, extra: tuple[bytes, bytes], reason: str
+) -> None:
+    app = LiveReload(StandIn([PAGE], headers=html_headers(extra)), config)
+    with caplog.at_level(logging.WARNING, logger="edgeviews.livereload"):
+        for path in ("/", "/help/a", "/help/b"):
+            start, body = await call(app, path, headers=HOST)
+            assert body == PAGE and start["headers"] == html_headers(extra)
+    lines = [record.getMessage() for record in caplog.records]
+    assert len(lines) == 1 and reason in lines[0] and "/ /help/*" in lines[0], lines
+
+
+async def test_an_unusable_host_leaves_connect_src_alone_and_says_so(
+    config: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    policy = b"default-src 'none'"
+    proxy = StandIn([PAGE], headers=html_headers((b"content-security-policy", policy)))
+    with caplog.at_level(logging.WARNING, logger="edgeviews.livereload"):
+        start, _ = await call(LiveReload(proxy, config), "/", headers=[(b"host", b"a;b")])
+    assert (
+        header(start, b"content-security-policy")
+        == allow_live_reload(policy.decode(), None).encode()
+    )
+    assert b"connect-src" not in header(start, b"content-security-policy")  # type: ignore[operator]
+    assert "Host" in caplog.text
