@@ -34,6 +34,9 @@ POLICIES: dict[str, tuple[str | None, str | None, str | None]] = {
     "/sandbox/": ("sandbox; script-src 'nonce-abc'", None, None),
     "/opaque/": ("sandbox allow-scripts; default-src 'self'", None, None),
 }
+# The browser tests save the view of the pages under this prefix; the other tests read pages
+# whose view never changes, so dev's and serve's snippets (and their hashes) stay the same.
+RELOADED = "/reloaded"
 BROWSER_KINDS = ("/nonce/", "/cdn/", "/meta/", "/self/", "/two/", "/opaque/", "/report-only/")
 
 
@@ -62,11 +65,12 @@ class _Page(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
-        if self.path not in POLICIES:
+        path = self.path.removeprefix(RELOADED)
+        if path not in POLICIES:
             self.send_error(404)
             return
-        enforced, report_only, _ = POLICIES[self.path]
-        body = page_for(self.path)
+        enforced, report_only, _ = POLICIES[path]
+        body = page_for(path)
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -93,10 +97,16 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     root = tmp_path_factory.mktemp("dev-csp")
     (root / "views").mkdir()
     (root / "views" / "page.html").write_text(snippet(1))
+    (root / "views" / "reloaded.html").write_text(snippet(1))
     (root / "edgeviews.toml").write_text(
         f"""\
 views = "views"
 out = "build"
+
+[[routes]]
+match = ["{RELOADED}/*"]
+upstream = "{server.url}"
+rewrite = [{{ selector = "body", append = "reloaded" }}]
 
 [[routes]]
 match = ["/*"]
@@ -244,16 +254,16 @@ def test_saving_the_view_reloads_the_page_under_its_policy(
     dev: tuple[Running, str], served: str, project: Path, browser: Any, path: str
 ) -> None:
     _, url = dev
-    plain, plain_messages = visit(browser, f"{served}{path}")
+    plain, plain_messages = visit(browser, f"{served}{RELOADED}{path}")
     own_script_runs = plain.evaluate("window.own")  # as the page's own policy decides
     plain.close()
 
     version = 10 + BROWSER_KINDS.index(path)
-    page, messages = visit(browser, f"{url}{path}")
+    page, messages = visit(browser, f"{url}{RELOADED}{path}")
     try:
         wait_until(page, "window.edgeviewsLiveReload?.readyState === 1")
         with page.expect_navigation(timeout=10_000):
-            (project / "views" / "page.html").write_text(snippet(version))
+            (project / "views" / "reloaded.html").write_text(snippet(version))
         wait_until(page, f'window.snippet === "v{version}"')
         assert page.evaluate("window.own") == own_script_runs
         assert page.evaluate("window.edgeviewsLiveReload.readyState") in (0, 1)
