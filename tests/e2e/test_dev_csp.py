@@ -33,11 +33,21 @@ POLICIES: dict[str, tuple[str | None, str | None, str | None]] = {
     "/report-only/": (None, "default-src 'none'", None),
     "/sandbox/": ("sandbox; script-src 'nonce-abc'", None, None),
     "/opaque/": ("sandbox allow-scripts; default-src 'self'", None, None),
+    "/upgrade/": ("upgrade-insecure-requests; script-src 'nonce-abc'", None, None),
 }
 # The browser tests save the view of the pages under this prefix; the other tests read pages
 # whose view never changes, so dev's and serve's snippets (and their hashes) stay the same.
 RELOADED = "/reloaded"
-BROWSER_KINDS = ("/nonce/", "/cdn/", "/meta/", "/self/", "/two/", "/opaque/", "/report-only/")
+BROWSER_KINDS = (
+    "/nonce/",
+    "/cdn/",
+    "/meta/",
+    "/self/",
+    "/two/",
+    "/opaque/",
+    "/upgrade/",
+    "/report-only/",
+)
 
 
 def page_for(path: str) -> bytes:
