@@ -11,28 +11,17 @@ Uses the `upstream` and `proxy` fixtures of tests/e2e/conftest.py (one of each p
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
 
+from tests.e2e.chromium import launched_chromium
 from tests.e2e.conftest import GA_ID, ProxyProcess
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 GTAG_HOST = "www.googletagmanager.com"
 
 DATA_LAYER = "() => JSON.stringify((window.dataLayer || []).map((entry) => Array.from(entry)))"
@@ -40,24 +29,9 @@ DATA_LAYER = "() => JSON.stringify((window.dataLayer || []).map((entry) => Array
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        missing = (
-            "Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
-        )
-        # In CI scripts/setup installs it, so its absence there is a failure, not a skip.
-        if os.environ.get("CI"):
-            pytest.fail(missing)
-        pytest.skip(missing)
-    from playwright import sync_api
-
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            # One context for the module (a context costs about half a second); a page per visit.
-            context = launched.new_context()
-            yield context
-        finally:
-            launched.close()
+    with launched_chromium() as browser:
+        # One context for the module (a context costs about half a second); a page per visit.
+        yield browser.new_context()
 
 
 class Visit:

@@ -22,6 +22,7 @@ from typing import Any
 import httpx2
 import pytest
 
+from tests.e2e.chromium import launched_chromium
 from tests.running import TIMEOUT, Running
 
 PAGE = (
@@ -304,30 +305,24 @@ def test_ctrl_c_stops_cleanly(own: tuple[Running, str, Path]) -> None:
 def test_an_open_page_reloads_itself_only_when_its_view_changes(
     shared: tuple[Running, str, Path],
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     running, url, project = shared
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
-        try:
-            page = browser.new_page()
-            page.goto(f"{url}/browser/")
-            assert page.evaluate("window.snippet") == "browser v1"
-            page.wait_for_function("window.edgeviewsLiveReload.readyState === 1", timeout=10_000)
-            page.evaluate("window.stillTheSamePage = true")
+    with launched_chromium() as browser:
+        page = browser.new_page()
+        page.goto(f"{url}/browser/")
+        assert page.evaluate("window.snippet") == "browser v1"
+        page.wait_for_function("window.edgeviewsLiveReload.readyState === 1", timeout=10_000)
+        page.evaluate("window.stillTheSamePage = true")
 
-            mark = running.mark()
-            (project / "views" / "saved.html").write_text(snippet("saved", 9))  # not this page's
-            running.wait_for(r"live: .* [1-9]\d* open pages? told", after=mark)
-            page.wait_for_timeout(300)  # a reload would have started by now
-            assert page.evaluate("window.stillTheSamePage") is True
+        mark = running.mark()
+        (project / "views" / "saved.html").write_text(snippet("saved", 9))  # not this page's
+        running.wait_for(r"live: .* [1-9]\d* open pages? told", after=mark)
+        page.wait_for_timeout(300)  # a reload would have started by now
+        assert page.evaluate("window.stillTheSamePage") is True
 
-            with page.expect_navigation(timeout=10_000):
-                (project / "views" / "browser.html").write_text(snippet("browser", 2))
-            assert page.evaluate("window.snippet") == "browser v2"
-            assert page.evaluate("window.stillTheSamePage") is None
-        finally:
-            browser.close()
+        with page.expect_navigation(timeout=10_000):
+            (project / "views" / "browser.html").write_text(snippet("browser", 2))
+        assert page.evaluate("window.snippet") == "browser v2"
+        assert page.evaluate("window.stillTheSamePage") is None
 
 
 def test_a_taken_port_is_a_clear_error(tmp_path: Path, site: Site) -> None:

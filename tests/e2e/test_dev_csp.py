@@ -21,6 +21,7 @@ import httpx2
 import pytest
 
 from edgeviews.livereload import EVENTS_PATH, SCRIPT_HASH, SCRIPT_PATH
+from tests.e2e.chromium import launched_chromium
 from tests.running import TIMEOUT, Running
 
 # path -> (enforced header policy, report-only header policy, <meta> policy)
@@ -223,16 +224,8 @@ def test_serve_adds_nothing_for_live_reload(served: str) -> None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 def visit(browser: Any, url: str) -> tuple[Any, list[str]]:

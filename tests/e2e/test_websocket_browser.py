@@ -8,15 +8,14 @@ close codes to the page. The upstream runs in a thread of this process with its 
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 from collections.abc import Coroutine, Iterator
 from typing import Any, TypeVar
 
 import pytest
 
+from tests.e2e.chromium import launched_chromium
 from tests.e2e.conftest import ProxyProcess, write_project
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.proxy.test_websocket import TIMEOUT, Seen, WsUpstream
 
 pytestmark = pytest.mark.browser
@@ -95,22 +94,11 @@ def serve(
 
 @pytest.fixture(scope="module")
 def page(serve: ProxyProcess) -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        missing = "Debian's chromium is not installed at /usr/bin/chromium"
-        if os.environ.get("CI"):
-            pytest.fail(missing)
-        pytest.skip(missing)
-    from playwright import sync_api
-
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(10_000)
-            page.goto(f"{serve.url}/_edgeviews/health")  # a page of the proxy's own origin
-            yield page
-        finally:
-            browser.close()
+    with launched_chromium() as browser:
+        page = browser.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(f"{serve.url}/_edgeviews/health")  # a page of the proxy's own origin
+        yield page
 
 
 def test_a_browser_session_with_subprotocol_compression_and_its_close_code(
