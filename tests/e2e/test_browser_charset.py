@@ -7,15 +7,14 @@ Uses the upstream and proxy of tests/e2e/test_serve_charset.py; nothing leaves 1
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from edgeviews.proxy.page_encoding import ENCODING_OF_LABEL, sniff_page_encoding
+from tests.e2e.chromium import launched_chromium
 from tests.e2e.conftest import ProxyProcess
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.test_serve_charset import (
     HEAD_NOTE,
     NOTE,
@@ -31,27 +30,16 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def browser_page() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        missing = "Debian's chromium is not installed at /usr/bin/chromium"
-        if os.environ.get("CI"):
-            pytest.fail(missing)
-        pytest.skip(missing)
-    from playwright import sync_api
-
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = launched.new_context().new_page()
-            page.set_default_timeout(10_000)
-            page.route(
-                "**/*",
-                lambda route: (
-                    route.continue_() if "//127.0.0.1:" in route.request.url else route.abort()
-                ),
-            )
-            yield page
-        finally:
-            launched.close()
+    with launched_chromium() as browser:
+        page = browser.new_context().new_page()
+        page.set_default_timeout(10_000)
+        page.route(
+            "**/*",
+            lambda route: (
+                route.continue_() if "//127.0.0.1:" in route.request.url else route.abort()
+            ),
+        )
+        yield page
 
 
 @pytest.fixture(scope="module")
