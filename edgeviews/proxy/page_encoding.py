@@ -170,9 +170,9 @@ class PageEncoding:
     encoding: str | None
     """The Encoding Standard's name; None when nothing declares one (the browser guesses)."""
     source: EncodingSource
-    """`xml`: an application/xhtml+xml page, read by the XML parser (its declaration, else UTF-8)."""
-    """`sniffed`: nothing declared, but the first bytes are ASCII text in UTF-16 (NUL bytes
-    between ASCII ones, which no ASCII-compatible page starts with): not rewritten."""
+    """Where it was learned. `xml`: an application/xhtml+xml page, read by the XML parser (its
+    declaration, else UTF-8). `sniffed`: nothing declared, but the first bytes are ASCII text
+    in UTF-16 (NUL bytes between ASCII ones, which no ASCII-compatible page starts with)."""
 
     @property
     def rewritable(self) -> bool:
