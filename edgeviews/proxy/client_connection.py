@@ -16,6 +16,8 @@ import httpx2
 
 from edgeviews.proxy.asgi import Receive
 
+WATCH_AFTER: Final = 0.02
+"""Seconds a response runs before its client is watched for a disconnect (see DisconnectWatch)."""
 EXTRA_MESSAGE_PAUSE: Final = 0.01
 """Seconds to wait after a message a conforming server would not send (then doubled)."""
 EXTRA_MESSAGE_PAUSE_MAX: Final = 1.0
@@ -58,17 +60,29 @@ class RequestBody(httpx2.AsyncByteStream):
 
 
 class DisconnectWatch:
-    """Cancels the forwarding task when the client hangs up, so the upstream is released now."""
+    """Cancels the forwarding task when the client hangs up, so the upstream is released now.
+
+    The waiting task is created only once a response has taken WATCH_AFTER seconds: a task
+    (created, stepped, cancelled) cost 5-10 us of a ~180 us request, and most pages are done
+    sooner; a client leaving a slow upstream or a long body frees it at most that much later.
+    """
 
     def __init__(self) -> None:
         self.fired = False
         self.streaming = True
         self._task = asyncio.current_task()
         self._waiter: asyncio.Task[None] | None = None
+        self._timer: asyncio.TimerHandle | None = None
 
     def start(self, receive: Receive) -> None:
-        """Begin watching (once the request body, if any, has been read)."""
-        if self._waiter is None:
+        """Begin watching (once the request body, if any, has been read); a second call is a
+        no-op."""
+        if self._waiter is None and self._timer is None and self.streaming:
+            self._timer = asyncio.get_running_loop().call_later(WATCH_AFTER, self._begin, receive)
+
+    def _begin(self, receive: Receive) -> None:
+        self._timer = None
+        if self.streaming:
             self._waiter = asyncio.ensure_future(self._wait(receive))
             self._waiter.add_done_callback(self._on_done)
 
@@ -104,8 +118,11 @@ class DisconnectWatch:
     def finished(self) -> None:
         """The last body message is about to go out: a disconnect now is the normal end."""
         self.streaming = False
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
 
     def stop(self) -> None:
-        self.streaming = False
+        self.finished()
         if self._waiter is not None and not self._waiter.done():
             self._waiter.cancel()

@@ -14,7 +14,7 @@ import pytest
 
 from edgeviews.config import load_config
 from edgeviews.proxy import create_app
-from edgeviews.proxy.client_connection import DisconnectWatch
+from edgeviews.proxy.client_connection import WATCH_AFTER, DisconnectWatch
 from tests.e2e.conftest import Upstream, write_project
 
 Message = dict[str, Any]
@@ -71,6 +71,23 @@ async def test_no_fire_after_the_response_finished() -> None:
     watch.stop()
 
 
+async def test_a_response_done_sooner_than_watch_after_creates_no_task() -> None:
+    """The usual page: finished within WATCH_AFTER, so no waiting task was ever created."""
+
+    async def receive() -> Message:
+        raise AssertionError("receive must not be called for a response this quick")
+
+    tasks_before = len(asyncio.all_tasks())
+    watch = DisconnectWatch()
+    watch.start(receive)
+    await asyncio.sleep(WATCH_AFTER / 4)
+    assert len(asyncio.all_tasks()) == tasks_before
+    watch.finished()
+    watch.stop()
+    await asyncio.sleep(WATCH_AFTER * 2)  # the cancelled timer never starts the task
+    assert len(asyncio.all_tasks()) == tasks_before and not watch.fired
+
+
 async def test_extra_request_messages_do_not_spin() -> None:
     """A harness answering `http.request` forever: a plain loop called it thousands of times
     in 0.3 s; the watch now pauses (0.01 s, doubling) after the body has ended."""
@@ -105,15 +122,17 @@ async def test_body_messages_before_the_end_are_read_without_pause() -> None:
         {"type": "http.disconnect"},
     ]
 
+    loop = asyncio.get_running_loop()
+    first_call: list[float] = []
+
     async def receive() -> Message:
+        first_call[:] = first_call or [loop.time()]
         return messages.pop(0)
 
     started = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    began = loop.time()
     watch = await asyncio.wait_for(asyncio.ensure_future(_watched(receive, started)), 1)
     assert watch.fired and not messages
-    assert loop.time() - began < 0.005  # no pause was taken
+    assert loop.time() - first_call[0] < 0.005  # no pause was taken
 
 
 def test_a_receive_that_never_suspends_does_not_hang_the_event_loop() -> None:
