@@ -33,8 +33,8 @@ from edgeviews.proxy.asgi import Message, Receive, Scope, Send
 from edgeviews.proxy.error_pages import error_page
 from edgeviews.proxy.forwarded import client_view
 from edgeviews.proxy.public_urls import PublicMapping
+from edgeviews.proxy.request_headers import response_headers_to_strip
 from edgeviews.proxy.response_headers import client_response_headers, header_value
-from edgeviews.proxy.settings import ProxySettings
 from edgeviews.proxy.snapshot import RoutePlan, Snapshot
 from edgeviews.proxy.target import UnsafeTarget, check_path
 from edgeviews.proxy.websocket_upstream import (
@@ -164,6 +164,10 @@ async def _session(
         public_host=view.host or route.upstream.netloc,
         root_path=scope.get("root_path", ""),
     )
+    # As for HTTP: no WWW-Authenticate where the client's Authorization is not sent upstream.
+    strip = response_headers_to_strip(
+        settings.strip_response_headers, forward_authorization=route.route.forward_authorization
+    )
     began = time.perf_counter()
     try:
         upstream = await open_upstream(target, settings)
@@ -171,10 +175,7 @@ async def _session(
         exchange.upstream_ms = (time.perf_counter() - began) * 1000
         exchange.outcome = "upstream-declined"
         headers = client_response_headers(
-            declined.headers,
-            mapping=mapping,
-            strip=settings.strip_response_headers,
-            via=settings.via,
+            declined.headers, mapping=mapping, strip=strip, via=settings.via
         )
         await _deny(scope, send, exchange, declined.status, "", headers=headers, body=declined.body)
         return
@@ -196,7 +197,7 @@ async def _session(
             {
                 "type": "websocket.accept",
                 "subprotocol": upstream.subprotocol,
-                "headers": _accept_headers(upstream, mapping, settings),
+                "headers": _accept_headers(upstream, mapping, strip, settings.via),
             }
         )
         exchange.status = 101
@@ -208,7 +209,7 @@ async def _session(
 
 
 def _accept_headers(
-    upstream: ClientConnection, mapping: PublicMapping, settings: ProxySettings
+    upstream: ClientConnection, mapping: PublicMapping, strip: frozenset[bytes], via: str
 ) -> list[tuple[bytes, bytes]]:
     """The upstream's 101 headers under the HTTP response policy, minus its hop's own."""
     response = upstream.response
@@ -216,8 +217,8 @@ def _accept_headers(
     headers = client_response_headers(
         [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in raw],
         mapping=mapping,
-        strip=settings.strip_response_headers,
-        via=settings.via,
+        strip=strip,
+        via=via,
     )
     return [(name, value) for name, value in headers if name not in _NOT_ON_ACCEPT]
 

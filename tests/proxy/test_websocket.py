@@ -109,6 +109,10 @@ class WsUpstream:
             response = connection.respond(403, "no entry here\n")
             response.headers["Set-Cookie"] = "seen=1; Domain=127.0.0.1; Path=/"
             return response
+        if request.path.endswith("/challenge"):
+            response = connection.respond(401, "who are you\n")
+            response.headers["WWW-Authenticate"] = 'Basic realm="upstream"'
+            return response
         if request.path.endswith("/hang"):
             await self.release.wait()  # until the server shuts down
         return None
@@ -521,6 +525,18 @@ async def test_the_upstreams_own_refusal_reaches_the_client(proxy: ProxyServer) 
     assert response.status_code == 403
     assert response.body == b"no entry here\n"
     assert response.headers["Set-Cookie"] == "seen=1; Path=/"  # upstream host domain removed
+
+
+async def test_an_upstream_challenge_is_not_passed_where_authorization_is_not_forwarded(
+    proxy: ProxyServer,
+) -> None:
+    # As for HTTP: the browser must not be asked for credentials the route would drop.
+    with pytest.raises(InvalidStatus) as denied:
+        await client(proxy.url("/ws/challenge"))
+    response = denied.value.response
+    assert response.status_code == 401
+    assert response.body == b"who are you\n"
+    assert "WWW-Authenticate" not in response.headers
 
 
 async def test_routes_that_do_not_apply_go_to_the_host_app_or_are_refused(
