@@ -29,7 +29,7 @@ from typing import Any, Final
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from edgeviews.config import Config, Route
-from edgeviews.proxy.csp import ScriptSources, merge_policy, script_hash
+from edgeviews.proxy.csp import ScriptSources, add_sources, merge_policy, script_hash
 from edgeviews.proxy.routes import CompiledRoute, compile_route, find_route
 
 logger = logging.getLogger("edgeviews.livereload")
@@ -95,26 +95,13 @@ def allow_events(policy: str, url: str) -> str:
     `url`: then `url` is added to connect-src (a policy with only default-src gets a
     connect-src copied from it, so nothing else it governs is loosened).
     """
-    directives = [(d.split()[0].lower(), d.split()[1:]) for d in policy.split(";") if d.split()]
-    first: dict[str, list[str]] = {}
-    for name, sources in directives:
-        first.setdefault(name, sources)
-    governing = next((name for name in _CONNECT_DIRECTIVES if name in first), None)
-    if governing is None:
-        return policy
-    sources = first[governing]
-    if {"'self'", "*", url.lower()} & {source.lower() for source in sources}:
-        return policy
-    merged = [*(s for s in sources if s.lower() != "'none'"), url]
-    if governing == "default-src":
-        return policy.rstrip().rstrip(";") + "; connect-src " + " ".join(merged)
-    out: list[str] = []
-    done = False
-    for name, directive_sources in directives:
-        if name == "connect-src" and not done:
-            directive_sources, done = merged, True
-        out.append(" ".join([name, *directive_sources]))
-    return "; ".join(out)
+    url_lower = url.lower()
+
+    def additions(sources: list[str]) -> list[str]:
+        allowed = {source.lower() for source in sources}
+        return [] if {"'self'", "*", url_lower} & allowed else [url]
+
+    return add_sources(policy, "connect-src", _CONNECT_DIRECTIVES, additions)
 
 
 def allow_live_reload(value: str, url: str | None) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
@@ -99,21 +99,38 @@ def merge_policy(policy: str, wanted: ScriptSources, nonce: str | None = None) -
     """
     if not wanted:
         return policy
+    return add_sources(
+        policy, "script-src", _SCRIPT_DIRECTIVES, lambda sources: _additions(sources, wanted, nonce)
+    )
+
+
+def add_sources(
+    policy: str,
+    directive: str,
+    fallbacks: tuple[str, ...],
+    additions: Callable[[list[str]], list[str]],
+) -> str:
+    """One serialized policy with `additions(sources)` added where they take effect, or unchanged.
+
+    The sources that govern are those of the first of `fallbacks` the policy sets (CSP's
+    fallback order, e.g. script-src-elem, script-src, default-src); none set: nothing is
+    restricted and the policy stays. Where default-src governs, a new `directive` copied from
+    it gets the additions, so nothing else default-src governs is loosened. 'none' goes.
+    """
     directives = _directives(policy)
     first: dict[str, list[str]] = {}
     for name, sources in directives:
         first.setdefault(name, sources)
-    governing = next((name for name in _SCRIPT_DIRECTIVES if name in first), None)
+    governing = next((name for name in fallbacks if name in first), None)
     if governing is None:
         return policy
     sources = first[governing]
-    add = _additions(sources, wanted, nonce)
+    add = additions(sources)
     if not add:
         return policy
-    kept = [s for s in sources if s.lower() != "'none'"]
-    merged = [*kept, *add]
+    merged = [*(s for s in sources if s.lower() != "'none'"), *add]
     if governing == "default-src":
-        return policy.rstrip().rstrip(";") + "; script-src " + " ".join(merged)
+        return policy.rstrip().rstrip(";") + f"; {directive} " + " ".join(merged)
     out: list[str] = []
     seen: set[str] = set()
     for name, directive_sources in directives:
