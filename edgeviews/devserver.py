@@ -14,7 +14,7 @@ import signal
 import socket
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncGenerator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -173,33 +173,42 @@ async def _serve(app: LiveReload, session: _Session, listener: socket.socket, st
     print("stopped", flush=True)
 
 
-async def _first_good_build(rebuilder: Rebuilder, stop: asyncio.Event) -> bool:
-    """Watch, without serving, until a build succeeds (True) or dev is stopped (False)."""
+async def _rounds(
+    rebuilder: Rebuilder, stop: asyncio.Event
+) -> AsyncGenerator[tuple[Config, set[Path], bool], None]:
+    """The watcher's rounds as (configuration, changed paths, first). The first comes once the
+    watcher listens (catch up then with saves made before); the others carry changes. A save of
+    the configuration restarts the watcher on the new one (watch.config_touched)."""
     while not stop.is_set():
         config = rebuilder.config
-        listening = False
+        first = True
         async for changes in watchfiles.awatch(
             *watched_paths(config),
             watch_filter=ProjectFilter(config),
             debounce=DEBOUNCE_MS,
             step=STEP_MS,
             rust_timeout=RUST_TIMEOUT_MS,
-            yield_on_timeout=True,
+            yield_on_timeout=True,  # the first timeout says the watcher is listening
             stop_event=stop,
         ):
             paths = {Path(path) for _, path in changes}
-            if not listening:
-                listening = True
-                outcome: Rebuild | None = await asyncio.to_thread(rebuilder.catch_up, paths)
-                say_watching(config, None)
-            elif paths:
-                outcome = await asyncio.to_thread(rebuilder.apply, paths)
-            else:
-                continue
-            if outcome is not None and outcome.ok:
-                return True
+            if first or paths:
+                yield config, paths, first
+                first = False
             if config_touched(config, paths):
                 break
+
+
+async def _first_good_build(rebuilder: Rebuilder, stop: asyncio.Event) -> bool:
+    """Watch, without serving, until a build succeeds (True) or dev is stopped (False)."""
+    async with contextlib.aclosing(_rounds(rebuilder, stop)) as rounds:
+        async for config, paths, first in rounds:
+            build = rebuilder.catch_up if first else rebuilder.apply
+            outcome: Rebuild | None = await asyncio.to_thread(build, paths)
+            if first:
+                say_watching(config, None)
+            if outcome is not None and outcome.ok:
+                return True
     return False
 
 
@@ -244,28 +253,14 @@ class _Session:
         self.announced = announced  # the configuration whose "watching" line is on screen
 
     async def watch(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            config = self.rebuilder.config
-            listening = False
-            async for changes in watchfiles.awatch(
-                *watched_paths(config),
-                watch_filter=ProjectFilter(config),
-                debounce=DEBOUNCE_MS,
-                step=STEP_MS,
-                rust_timeout=RUST_TIMEOUT_MS,
-                yield_on_timeout=True,  # the first timeout says the watcher is listening
-                stop_event=stop,
-            ):
-                paths = {Path(path) for _, path in changes}
-                if not listening:
-                    listening = True
+        async with contextlib.aclosing(_rounds(self.rebuilder, stop)) as rounds:
+            async for config, paths, first in rounds:
+                if first:
                     await self._round(self.rebuilder.catch_up, paths)
                     say_watching(config, self.announced)
                     self.announced = config
-                elif paths:
+                else:
                     await self._round(self.rebuilder.apply, paths)
-                if config_touched(config, paths):
-                    break
 
     async def _round(self, build: Callable[[set[Path]], Rebuild | None], paths: set[Path]) -> None:
         # Building and importing are CPU work: in a thread, so requests are served meanwhile.
