@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx2
@@ -19,13 +19,6 @@ from edgeviews.errors import ConfigError
 from edgeviews.proxy import EdgeviewsMiddleware, ProxyApp, create_app
 from edgeviews.proxy.asgi import ASGIApp
 from tests.e2e.conftest import GA_ID, Upstream, write_build, write_project
-
-
-@pytest.fixture(scope="module")
-def upstream(corpus: Path) -> Iterator[Upstream]:
-    server = Upstream(corpus=corpus).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

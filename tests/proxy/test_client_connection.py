@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from edgeviews.config import load_config
 from edgeviews.proxy import create_app
@@ -161,13 +158,6 @@ def test_a_receive_that_never_suspends_does_not_hang_the_event_loop() -> None:
     thread.join(timeout=5)
     assert not thread.is_alive(), "the event loop was starved by the disconnect watch"
     assert not errors, errors
-
-
-@pytest.fixture(scope="module")
-def upstream(corpus: Path) -> Iterator[Upstream]:
-    server = Upstream(corpus=corpus).start()
-    yield server
-    server.stop()
 
 
 async def test_the_app_under_a_harness_that_never_blocks_receive(

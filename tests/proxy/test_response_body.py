@@ -7,7 +7,6 @@ directly with a recording `send` against the real test upstream on 127.0.0.1.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +22,6 @@ from edgeviews.proxy.response_body import declared_length, page_encoding
 from tests.e2e.conftest import GA_ID, LANDING, Upstream, write_project
 
 Message = dict[str, Any]
-
-
-@pytest.fixture(scope="module")
-def upstream(corpus: Path) -> Iterator[Upstream]:
-    server = Upstream(corpus=corpus).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
