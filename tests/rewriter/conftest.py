@@ -178,6 +178,26 @@ def split_by_sizes(data: bytes, sizes: Sequence[int]) -> list[bytes]:
     return chunks
 
 
+def lolhtml_elements(data: bytes) -> list[str] | None:
+    """Start tags lol-html's `*` element handler sees, or None where lol-html gives up."""
+    import lolhtml
+
+    names: list[str] = []
+
+    class Every:
+        def element(self, el: Any) -> None:
+            names.append(el.tag_name.lower())
+
+    rewriter = lolhtml.HTMLRewriter(lambda chunk: None)
+    rewriter.on("*", Every())
+    try:
+        rewriter.write(data)
+        rewriter.end()
+    except RuntimeError:  # "TextParsingAmbiguity" and the like
+        return None
+    return names
+
+
 def passes_through_untouched(data: bytes) -> bool:
     """UTF-16/32 as the rewriter sees it: a byte-order mark or a NUL in the first 4 bytes."""
     return data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]

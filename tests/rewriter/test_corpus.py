@@ -32,6 +32,7 @@ from tests.rewriter.conftest import (
     ErrorLog,
     corpus_rows,
     insert_before_body_end,
+    lolhtml_elements,
     run,
     split_by_sizes,
     with_snippet,
@@ -97,26 +98,6 @@ def test_page_gets_the_marker_once_inside_body(page: tuple[dict[str, Any], bytes
     if len(data) <= ORACLE_LIMIT:
         expected = body_end_offset(data)
         assert at == expected, f"{row['file']}: marker at {at}, the oracle says {expected}"
-
-
-def lolhtml_elements(data: bytes) -> list[str] | None:
-    """Start tags lol-html's `*` element handler sees, or None where lol-html gives up."""
-    import lolhtml
-
-    names: list[str] = []
-
-    class Every:
-        def element(self, el: Any) -> None:
-            names.append(el.tag_name.lower())
-
-    rewriter = lolhtml.HTMLRewriter(lambda chunk: None)
-    rewriter.on("*", Every())
-    try:
-        rewriter.write(data)
-        rewriter.end()
-    except RuntimeError:  # "TextParsingAmbiguity" and the like
-        return None
-    return names
 
 
 def without_repeated_body(names: list[str]) -> list[str]:
