@@ -178,14 +178,16 @@ class _UpstreamBody:
         body is shorter. Raises one of DECODE_ERRORS if its start cannot be decoded;
         `first_raw` then holds the raw bytes read so far."""
         first = b""
+        settled = False
         async for chunk in self.chunks:
             self.first_raw += chunk
             self._pending, self._pending_last = self._take(chunk)
             for piece in self._pending:  # stop early; the rest of this chunk's pieces stay pending
                 first += piece
-                if prescan_settled(first):
+                settled = prescan_settled(first)
+                if settled:
                     break
-            if prescan_settled(first) or self._pending_last or len(self.first_raw) >= 65536:
+            if settled or self._pending_last or len(self.first_raw) >= 65536:
                 break
         self._first = first
         return first
