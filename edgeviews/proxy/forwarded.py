@@ -37,6 +37,14 @@ class ClientView:
     trusted: bool
 
 
+def host_without_port(host: str) -> str:
+    """A Host value's name without its port, IPv6 brackets removed: what a cookie's Domain may
+    name and the TLS server name sent upstream under preserve_host."""
+    if host.startswith("["):
+        return host[1 : host.find("]")]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
 def is_trusted(peer: str, networks: Iterable[IPNetwork]) -> bool:
     networks = tuple(networks)
     if not networks or not peer:

@@ -24,7 +24,7 @@ from edgeviews.proxy.client_connection import (
     RequestBody,
 )
 from edgeviews.proxy.error_pages import send_error_page
-from edgeviews.proxy.forwarded import ClientView, client_view
+from edgeviews.proxy.forwarded import ClientView, client_view, host_without_port
 from edgeviews.proxy.http1 import ResponseHead
 from edgeviews.proxy.public_urls import PublicMapping
 from edgeviews.proxy.request_headers import (
@@ -119,7 +119,7 @@ async def _forward(
     url = upstream_url(route.upstream, raw_path, scope.get("query_string", b""))
     sni: str | None = None
     if route.route.preserve_host and view.host and route.upstream.scheme == "https":
-        sni = _hostname(view.host)
+        sni = host_without_port(view.host)
 
     body_state = BodyState()
     has_body = header_value(incoming, b"content-length") not in (None, b"0") or (
@@ -310,12 +310,6 @@ async def _through_httpx2(
     reason = response.extensions.get("reason_phrase", b"")
     head = ResponseHead(version, response.status_code, reason, response.headers.raw)
     return UpstreamResponse(head, response.stream)
-
-
-def _hostname(host: str) -> str:
-    if host.startswith("["):
-        return host[1 : host.find("]")]
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
 async def _answer_upstream_failure(

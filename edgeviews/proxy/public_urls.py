@@ -12,6 +12,7 @@ import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
+from edgeviews.proxy.forwarded import host_without_port
 from edgeviews.proxy.routes import Upstream
 
 
@@ -25,10 +26,7 @@ class PublicMapping:
     @property
     def public_hostname(self) -> str:
         """The public host without its port: what a cookie's Domain may name."""
-        host = self.public_host
-        if host.startswith("["):
-            return host[1 : host.find("]")]
-        return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+        return host_without_port(self.public_host)
 
     def map_path(self, path: str) -> str | None:
         """The public path for an upstream path, None when it lies outside the base path."""

@@ -32,7 +32,7 @@ from websockets.http11 import Request
 from websockets.typing import Subprotocol
 from websockets.uri import WebSocketURI
 
-from edgeviews.proxy.forwarded import ClientView
+from edgeviews.proxy.forwarded import ClientView, host_without_port
 from edgeviews.proxy.request_headers import upstream_request_headers
 from edgeviews.proxy.routes import CompiledRoute
 from edgeviews.proxy.settings import ProxySettings
@@ -137,7 +137,7 @@ def upstream_target(
     ]
     sni = None
     if uri.secure and route.route.preserve_host and view.host:
-        sni = hostname(view.host)
+        sni = host_without_port(view.host)
         if not _SERVER_NAME.fullmatch(sni):
             raise UnsafeTarget("the Host header does not hold a host name")
     return UpstreamTarget(
@@ -147,13 +147,6 @@ def upstream_target(
         subprotocols=tuple(subprotocols),
         sni=sni,
     )
-
-
-def hostname(host: str) -> str:
-    """A Host header's name without the port (IPv6 brackets removed): the TLS server name."""
-    if host.startswith("["):
-        return host[1 : host.find("]")]
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
 class _HandshakeProtocol(ClientProtocol):
