@@ -12,7 +12,26 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-RUNTIME_MODULES = ("runtime.py", "runtime_templates.py", "runtime_filters.py", "runtime_tests.py")
+# In dependency order: a definition comes after everything it uses when it is defined (bases,
+# defaults, decorators, class attributes), as it does in the concatenated ``_runtime.py``.
+# runtime.py is not read: it only gathers the names of the first seven under one import.
+RUNTIME_MODULES = (
+    "runtime_errors.py",
+    "runtime_markup.py",
+    "runtime_undefined.py",
+    "runtime_not_found.py",
+    "runtime_loops.py",
+    "runtime_calls.py",
+    "runtime_globals.py",
+    "runtime_templates.py",
+    "runtime_env.py",
+    "runtime_filters_strings.py",
+    "runtime_filters_web.py",
+    "runtime_filters_values.py",
+    "runtime_filters_sequences.py",
+    "runtime_filters.py",
+    "runtime_tests.py",
+)
 HERE = Path(__file__).parent
 
 
@@ -78,8 +97,8 @@ def definitions() -> tuple[Definition, ...]:
         lines = source.splitlines()
         tree = ast.parse(source)
         for node in tree.body:
-            if isinstance(node, ast.Expr):
-                continue
+            if isinstance(node, ast.Expr) or _bound_names(node) == {"__all__"}:
+                continue  # docstrings; a facade's export list is no definition
             if isinstance(node, ast.ImportFrom) and (
                 node.module in ("__future__", "typing")
                 or node.level
