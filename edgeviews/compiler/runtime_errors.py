@@ -1,7 +1,8 @@
 """The errors rendering raises, named as jinja2's, and the note that places them in a template.
 
-Stdlib only, like every runtime module: catalog.py copies these definitions into generated
-code, so their ``__module__`` is jinja2's and tracebacks and reprs read as jinja2's do.
+Stdlib only, like every runtime module (catalog.py copies the definitions into generated
+code, where edgeviews is not importable). ``__module__`` is jinja2's, so tracebacks and
+reprs read as jinja2's do.
 """
 
 from __future__ import annotations
