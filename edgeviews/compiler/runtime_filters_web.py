@@ -1,7 +1,8 @@
 """The builtin filters that write URLs, HTML attributes and JSON.
 
-``urlize``, ``urlencode``, ``xmlattr`` and ``tojson``, ported from jinja2 3.1.6 filters.py and utils.py (BSD-3-Clause); their options come from
-the Env's policies, which are jinja2's defaults.
+``urlize``, ``urlencode``, ``xmlattr`` and ``tojson``, ported from jinja2 3.1.6 filters.py
+and utils.py (BSD-3-Clause); their options come from the Env's policies, which are jinja2's
+defaults.
 """
 
 from __future__ import annotations
