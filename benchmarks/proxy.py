@@ -66,6 +66,7 @@ class LoadResult:
     p50_ms: float
     p99_ms: float
     errors: int
+    cpu_us: float | None = None  # the server process's CPU (user + system) per request
 
 
 # ---------------------------------------------------------------- processes and ports
@@ -367,27 +368,35 @@ WRK_LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url: str, connections: int, duration: float, core: int | None) -> LoadResult:
-    """One wrk cell: a short warm-up, then `duration` seconds measured."""
+def wrk(
+    url: str, connections: int, duration: float, core: int | None, pid: int | None = None
+) -> LoadResult:
+    """One wrk cell: a short warm-up, then `duration` seconds measured; with `pid`, also that
+    server's CPU per request over the measured seconds (steadier than requests/s where other
+    work shares the machine: time the server waits for a core is not in it)."""
     subprocess.run(
         pinned(core, ["wrk", "-t1", "-c", str(connections), "-d1s", url]),
         capture_output=True,
         check=True,
     )
+    cpu_before = process_cpu_seconds(pid) if pid is not None else 0.0
     output = subprocess.run(
         pinned(core, ["wrk", "-t1", "-c", str(connections), f"-d{duration:g}s", "--latency", url]),
         capture_output=True,
         text=True,
         check=True,
     ).stdout
+    cpu = process_cpu_seconds(pid) - cpu_before if pid is not None else None
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    count = re.search(r"(\d+) requests in", output)
     latencies = {p: float(v) * UNIT_MS[u] for p, v, u in WRK_LATENCY.findall(output)}
     errors = sum(
         int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|errors: \w+):?\s*(\d+)", output)
     )
-    if rate is None or "50" not in latencies:
+    if rate is None or count is None or "50" not in latencies:
         raise RuntimeError(f"could not read wrk's output:\n{output}")
-    return LoadResult(float(rate.group(1)), latencies["50"], latencies["99"], errors)
+    cpu_us = cpu / int(count.group(1)) * 1e6 if cpu is not None and int(count.group(1)) else None
+    return LoadResult(float(rate.group(1)), latencies["50"], latencies["99"], errors, cpu_us)
 
 
 def first_body_byte(port: int, path: str) -> float:
@@ -599,6 +608,7 @@ def format_table(
         header += [f"req/s c={c}", f"p50 ms c={c}", f"p99 ms c={c}"]
         if anchor:
             header.append(f"vs nginx c={c}")
+        header.append(f"CPU us/req c={c}")
     lines = [header]
     anchor_cells = dict(rows).get(anchor) if anchor else None
     for name, cells in rows:
@@ -610,6 +620,7 @@ def format_table(
                 line.append(
                     f"{cell.requests_per_second / anchor_cells[c].requests_per_second:.2f}x"
                 )
+            line.append("" if cell.cpu_us is None else f"{cell.cpu_us:,.0f}")
             if cell.errors:
                 line[-1] += f" ({cell.errors} errors)"
         lines.append(line)
@@ -733,6 +744,7 @@ def start_targets(
         targets[-1].skipped = f"`edgeviews build` failed: {failure}"
     # The same process on a route without rewrite rules: the proxy's cost without the rewriter.
     targets.append(Target(OURS_PLAIN, our_port, "/plain/page.html", []))
+    plain = targets[-1]
     for target in targets:
         if not target.command or target.skipped:
             continue
@@ -749,6 +761,7 @@ def start_targets(
             target.skipped = (
                 f"answered {status}, snippet injected: {MEASUREMENT_ID.encode() in body}"
             )
+    plain.pid = next(t.pid for t in targets if t.name == OURS)  # the same process
     return targets, special_port, our_port
 
 
@@ -765,7 +778,7 @@ def measure_load(
     for _ in range(rounds):
         for target in live:
             for c in connections:
-                result = wrk(target.url, c, duration, wrk_core)
+                result = wrk(target.url, c, duration, wrk_core, target.pid)
                 cells = best.setdefault(target.name, {})
                 if c not in cells or result.requests_per_second > cells[c].requests_per_second:
                     cells[c] = result
@@ -913,6 +926,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         notes.insert(
             0, f"edgeviews vs nginx requests/s, worst cell: {worst:.2f}x (target >= 0.30x)"
         )
+        for c in connections:
+            ours_cpu, nginx_cpu = cells[OURS][c].cpu_us, cells[anchor][c].cpu_us
+            if ours_cpu and nginx_cpu:
+                notes.insert(
+                    1,
+                    f"CPU per request at c={c} (the kept round): nginx {nginx_cpu:,.0f} us, "
+                    f"edgeviews {ours_cpu:,.0f} us, {nginx_cpu / ours_cpu:.2f}x "
+                    "(steadier than requests/s on a shared machine; the target is in requests/s)",
+                )
     print()
     for note in notes:
         print(f"- {note}")
