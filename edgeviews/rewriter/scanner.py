@@ -23,6 +23,12 @@ from __future__ import annotations
 
 import re
 
+from edgeviews.rewriter.data_state import (
+    QUOTE_OPENERS,
+    bogus_comment_open,
+    in_data_state,
+    walk,
+)
 from edgeviews.rewriter.grammar import (
     BREAKOUT,
     CDATA_END,
@@ -47,7 +53,6 @@ from edgeviews.rewriter.grammar import (
 
 DATA, RAWTEXT, SCRIPT, PLAINTEXT, COMMENT, BOGUS, CDATA, PASSTHROUGH = range(8)
 SCRIPT_PLAIN, SCRIPT_ESC, SCRIPT_DOUBLE = range(3)
-_QUOTE_OPENERS = b"=\t\n\f\r "
 _MAX_FOREIGN_DEPTH = 256
 _HTML = b"html"
 _QUOTES = {b'"': re.compile(b'"'), b"'": re.compile(b"'")}
@@ -66,43 +71,6 @@ _HTML_ENCODING = re.compile(
     rb"""(["']?)(?:text/html|application/xhtml\+xml)\1[\t\n\f\r />]"""
 )
 _FONT_BREAKOUT = re.compile(rb"[\t\n\f\r /](?:color|face|size)[\t\n\f\r /=>]")
-
-
-def _walk(walker: re.Pattern[bytes], low: bytes, pos: int) -> int:
-    """Where the exact walk from `pos` stops (the walker always matches, maybe empty)."""
-    walked = walker.match(low, pos)
-    return pos if walked is None else walked.end()
-
-
-def _bogus_comment_open(low: bytes, at: int, n: int) -> bool:
-    """`<?`, or `</` + a byte that is not a letter, at `at`: a bogus comment the candidate
-    regex may leave out (a test at every `<` for a rare token); the walker stops there."""
-    if at + 1 >= n or low[at] != 60:
-        return False
-    following = low[at + 1]
-    if following == 63:
-        return True
-    return following == 47 and at + 2 < n and not 97 <= low[at + 2] <= 122
-
-
-def in_data_state(low: bytes, start: int, pos: int) -> bool:
-    """Cheap proof that `pos` is in the data state, given that `start` is.
-
-    Between `start` and `pos` only text and ordinary tags can occur (everything else is a
-    candidate). `pos` is outside every tag if no `<` or quote follows the last `>`, and
-    neither the last `"` nor the last `'` before that `>` can open an attribute value. A
-    False answer means "not proven": the caller walks the tags exactly.
-    """
-    gt = low.rfind(b">", start, pos)
-    if gt < 0:
-        return low.find(b"<", start, pos) < 0
-    if LT_OR_QUOTE.search(low, gt + 1, pos) is not None:
-        return False
-    quote = low.rfind(b'"', start, gt)
-    if quote > start and low[quote - 1] in _QUOTE_OPENERS:
-        return False
-    quote = low.rfind(b"'", start, gt)
-    return not (quote > start and low[quote - 1] in _QUOTE_OPENERS)
 
 
 class Scanner:
@@ -333,7 +301,7 @@ class Scanner:
         rfind = low.rfind
         find = low.find
         lt_or_quote = LT_OR_QUOTE.search
-        openers = _QUOTE_OPENERS
+        openers = QUOTE_OPENERS
         n = len(buf)
         out = self.out
         pos = 0  # everything before pos is tokenized
@@ -386,7 +354,7 @@ class Scanner:
                     match = None
                 if match is None:
                     hold = self._data_tail(low, pos, n)
-                    if not _bogus_comment_open(low, hold, n):
+                    if not bogus_comment_open(low, hold, n):
                         if self.text_events and hold > pos:
                             emit = self._text(buf, emit, pos, hold, hold == n and not final, False)
                         pos = hold
@@ -394,12 +362,12 @@ class Scanner:
                     start, end = hold, hold + 2  # handled below, as the regex would have
                     hold = n
                 elif not proven:
-                    walked = _walk(self._walker, low, pos)
+                    walked = walk(self._walker, low, pos)
                     if walked != start:
                         match = self._candidate.match(low, walked) if walked < n else None
                         if match is not None:
                             start, end = match.span()
-                        elif _bogus_comment_open(low, walked, n):
+                        elif bogus_comment_open(low, walked, n):
                             start, end = walked, walked + 2
                         else:
                             hold = walked
@@ -680,7 +648,7 @@ class Scanner:
         if last < 0:
             return n
         if not in_data_state(low, pos, last):
-            return _walk(self._walker, low, pos)
+            return walk(self._walker, low, pos)
         if last + 1 == n:
             return last
         following = low[last + 1]
