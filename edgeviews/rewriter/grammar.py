@@ -314,6 +314,23 @@ def candidate_patterns(
     return re.compile(b"<(?:" + b"|".join(top) + b")"), walker
 
 
+def candidate_needles(
+    starts: frozenset[bytes] | None,
+    ends: frozenset[bytes] | None,
+    swallow: frozenset[bytes] = frozenset(),
+) -> tuple[bytes, ...] | None:
+    """Literal prefixes, one of which starts every match of `candidate_patterns`' regex
+    for the same arguments; None where some match starts with no literal name (any tag,
+    or `</` + a byte that is not a letter)."""
+    if starts is None or ends is None or b"!" not in swallow:
+        return None
+    return (
+        b"<!",
+        *(b"</" + name for name in sorted(ends)),
+        *(b"<" + name for name in sorted(starts)),
+    )
+
+
 @lru_cache(maxsize=64)
 def end_tag_pattern(name: bytes) -> re.Pattern[bytes]:
     """Where raw text ends: `</name` followed by whitespace, `/` or `>` (never, nameless)."""

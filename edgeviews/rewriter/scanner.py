@@ -21,7 +21,11 @@ for the token or None to leave it as it is.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Protocol
 
 from edgeviews.rewriter.data_state import (
     QUOTE_OPENERS,
@@ -45,12 +49,31 @@ from edgeviews.rewriter.grammar import (
     TAG,
     TAG_PARTIAL,
     Filters,
+    candidate_needles,
     candidate_patterns,
     end_tag_pattern,
     needles_spelled_plainly,
     script_patterns,
 )
 
+
+class _Finder(Protocol):
+    def find(self, low: bytes, pos: int, /) -> int: ...
+
+
+def _speedups() -> ModuleType | None:
+    """The C speedups (`_fastscan.c`, built at install where a C compiler is found), or None:
+    then the same scan runs in pure Python. EDGEVIEWS_PURE_PYTHON=1 turns them off."""
+    if os.environ.get("EDGEVIEWS_PURE_PYTHON"):
+        return None
+    try:
+        from edgeviews.rewriter import _fastscan
+    except ImportError:
+        return None
+    return _fastscan
+
+
+SPEEDUPS = _speedups()
 DATA, RAWTEXT, SCRIPT, PLAINTEXT, COMMENT, BOGUS, CDATA, PASSTHROUGH = range(8)
 SCRIPT_PLAIN, SCRIPT_ESC, SCRIPT_DOUBLE = range(3)
 _MAX_FOREIGN_DEPTH = 256
@@ -64,7 +87,7 @@ _FOREIGN_ENDS = frozenset((b"p", b"br", b"html", b"template", b"body"))
 _NOTHING: frozenset[bytes] = frozenset()
 _AFTER_START = STATE_SWITCHING | {b"template"}
 _SWALLOWABLE = RAWTEXT_ELEMENTS | RCDATA_ELEMENTS | {b"script", b"!"}
-_REFRESHED: dict[object, tuple[re.Pattern[bytes], re.Pattern[bytes]]] = {}
+_REFRESHED: dict[object, tuple[re.Pattern[bytes], re.Pattern[bytes], _Finder | None]] = {}
 _ANNOTATION_XML = b"annotation-xml"
 _HTML_ENCODING = re.compile(
     rb"[\t\n\f\r /]encoding[\t\n\f\r ]*=[\t\n\f\r ]*"
@@ -158,7 +181,7 @@ class Scanner:
             if len(_REFRESHED) > 4096:
                 _REFRESHED.clear()
             _REFRESHED[key] = patterns
-        self._candidate, self._walker = patterns
+        self._candidate, self._walker, self._finder = patterns
 
     def _filters_key(self) -> frozenset[tuple[bytes, tuple[bytes, ...]]] | None:
         """`start_filters` as a hashable key, kept while the same dict is in place."""
@@ -168,7 +191,7 @@ class Scanner:
             self._filters_frozen = frozenset(filters.items()) if filters else None
         return self._filters_frozen
 
-    def _patterns(self) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    def _patterns(self) -> tuple[re.Pattern[bytes], re.Pattern[bytes], _Finder | None]:
         starts = self.interest_starts
         ends = self.interest_ends
         foreign = self.in_foreign()
@@ -216,7 +239,26 @@ class Scanner:
                     if name in wanted_starts and name not in state_names
                 )
             )
-        return candidate_patterns(starts, ends, swallow, filters)
+        candidate, walker = candidate_patterns(starts, ends, swallow, filters)
+        needles = candidate_needles(starts, ends, swallow) if SPEEDUPS is not None else None
+        finder = SPEEDUPS.Finder(needles) if SPEEDUPS is not None and needles else None
+        return candidate, walker, finder
+
+    def _found(self, low: bytes, pos: int) -> Iterator[re.Match[bytes]]:
+        """`self._candidate.finditer(low, pos)`, with the C finder: the regex is anchored only
+        where one of its literal prefixes begins, instead of sre entering it at every `<`."""
+        finder = self._finder
+        assert finder is not None
+        find = finder.find
+        match_at = self._candidate.match
+        at = find(low, pos)
+        while at >= 0:
+            match = match_at(low, at)
+            if match is not None:
+                yield match
+                at = find(low, match.end())
+            else:
+                at = find(low, at + 1)
 
     def in_foreign(self) -> bool:
         """Whether the current node is an svg or MathML element (not an integration point)."""
@@ -297,7 +339,7 @@ class Scanner:
             self.out.append(buf if emit == 0 and stop == len(buf) else buf[emit:stop])
 
     def _run(self, buf: bytes, final: bool) -> None:
-        low = buf.lower()
+        low = buf.lower() if SPEEDUPS is None else SPEEDUPS.lower(buf)
         rfind = low.rfind
         find = low.find
         lt_or_quote = LT_OR_QUOTE.search
@@ -316,7 +358,12 @@ class Scanner:
                 # One finditer for a chain of swallowed tokens: each next match goes on
                 # from the last one's end (= pos) without setting up a new search.
                 proven = True
-                for match in self._candidate.finditer(low, pos):
+                matches = (
+                    self._candidate.finditer(low, pos)
+                    if self._finder is None
+                    else self._found(low, pos)
+                )
+                for match in matches:
                     start, end = match.span()
                     if start != pos:
                         # Inlined in_data_state(low, pos, start): the hottest lines here.
