@@ -26,7 +26,7 @@ def compile_fastscan(root: Path) -> tuple[Path | None, str]:
         return None, "EDGEVIEWS_PURE_PYTHON is set"
     source = root / SOURCE
     target = source.with_name("_fastscan" + str(sysconfig.get_config_var("EXT_SUFFIX")))
-    compiler = shlex.split(str(sysconfig.get_config_var("CC") or "cc"))
+    compiler = shlex.split(os.environ.get("CC") or str(sysconfig.get_config_var("CC") or "cc"))
     command = [
         *compiler,
         "-O3",

@@ -27,7 +27,7 @@ fastscan = scanner.SPEEDUPS
 
 
 def compiler_present() -> bool:
-    command = shlex.split(str(sysconfig.get_config_var("CC") or "cc"))
+    command = shlex.split(os.environ.get("CC") or str(sysconfig.get_config_var("CC") or "cc"))
     return bool(command) and shutil.which(command[0]) is not None
 
 
