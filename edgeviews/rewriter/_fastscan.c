@@ -5,13 +5,17 @@
  *   lower(data) -> bytes          bytes.lower(): ASCII A-Z to a-z, every other byte kept.
  *                                  CPython's loop goes through a table a byte at a time; this
  *                                  one vectorizes (~4 us instead of ~18 for a 62 KB page).
- *   Finder(needles).find(low, pos) -> int
+ *   Finder(needles, filters=None).find(low, pos) -> int
  *                                  The first index >= pos where one of the needles (each
  *                                  starting with '<') begins, or -1: memchr for '<', then the
  *                                  next byte picks the few needles to compare. It replaces
  *                                  sre's search, which enters a match at every '<' of a page
  *                                  (~20 ns each); the candidate regex is then only anchored
- *                                  at these positions.
+ *                                  at these positions. `filters[i]` (None or a tuple of
+ *                                  lower-case byte strings) rules out a start tag found by
+ *                                  needle i that cannot hold them all, the test the rewriter
+ *                                  would apply (see `plain_tag_lacks`); where that cannot be
+ *                                  told cheaply the position is reported.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -46,17 +50,95 @@ typedef struct {
     Py_ssize_t count[256];
     Py_ssize_t *order;
     PyObject *needles; /* tuple of bytes, kept alive */
+    PyObject *filters; /* tuple: None or a tuple of bytes per needle */
 } Finder;
+
+static const unsigned char *find_bytes(const unsigned char *s, Py_ssize_t n,
+                                       const char *needle, Py_ssize_t len) {
+    if (len == 0) {
+        return s;
+    }
+    while (n >= len) {
+        const unsigned char *q = memchr(s, (unsigned char)needle[0], (size_t)(n - len + 1));
+        if (q == NULL) {
+            return NULL;
+        }
+        if (memcmp(q, needle, (size_t)len) == 0) {
+            return q;
+        }
+        n -= (q - s) + 1;
+        s = q + 1;
+    }
+    return NULL;
+}
+
+/* Whether the start tag whose name ends at `from` surely ends at its first '>' and surely
+ * lacks one of `wanted`: then no rule with those needles can match it. "Surely" means the
+ * first '>' is not inside a quoted attribute value (a quote opens a value only after '='
+ * and optional whitespace; where that reading differs from the tokenizer's, it sees a
+ * quote the tokenizer does not, so it answers no), the tag is finished in this buffer,
+ * and every '&' in it starts "&amp;" (decoded, "&amp;" is "&" alone, so it cannot spell a
+ * needle that holds no '&'; a needle holding '&' always answers no). The rewriter applies
+ * the same needle test to the same bytes before any handler runs. */
+static int plain_tag_lacks(const unsigned char *s, Py_ssize_t n, Py_ssize_t start,
+                           Py_ssize_t from, PyObject *wanted) {
+    int quote = 0, expect_value = 0;
+    Py_ssize_t i = from;
+    for (; i < n; i++) {
+        unsigned char c = s[i];
+        if (c == '&' && !(i + 5 <= n && memcmp(s + i, "&amp;", 5) == 0)) {
+            return 0;
+        }
+        if (quote) {
+            if (c == quote) {
+                quote = 0;
+            } else if (c == '>') {
+                return 0;
+            }
+            continue;
+        }
+        if (c == '>') {
+            break;
+        }
+        if (c == '=') {
+            expect_value = 1;
+        } else if (c == '"' || c == '\'') {
+            if (expect_value) {
+                quote = c;
+            }
+            expect_value = 0;
+        } else if (!(c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r')) {
+            expect_value = 0;
+        }
+    }
+    if (i >= n) {
+        return 0; /* unfinished: more of the tag may come */
+    }
+    Py_ssize_t count = PyTuple_GET_SIZE(wanted);
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *item = PyTuple_GET_ITEM(wanted, k);
+        const char *needle = PyBytes_AS_STRING(item);
+        Py_ssize_t len = PyBytes_GET_SIZE(item);
+        if (memchr(needle, '&', (size_t)len) != NULL) {
+            return 0;
+        }
+        if (find_bytes(s + start, i - start, needle, len) == NULL) {
+            return 1;
+        }
+    }
+    return 0;
+}
 
 static void Finder_dealloc(Finder *self) {
     PyMem_Free(self->order);
     Py_XDECREF(self->needles);
+    Py_XDECREF(self->filters);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
 static int Finder_init(Finder *self, PyObject *args, PyObject *kwds) {
-    PyObject *given;
-    if (!PyArg_ParseTuple(args, "O:Finder", &given)) {
+    PyObject *given, *given_filters = Py_None;
+    if (!PyArg_ParseTuple(args, "O|O:Finder", &given, &given_filters)) {
         return -1;
     }
     PyObject *needles = PySequence_Tuple(given);
@@ -64,9 +146,40 @@ static int Finder_init(Finder *self, PyObject *args, PyObject *kwds) {
         return -1;
     }
     Py_ssize_t n = PyTuple_GET_SIZE(needles);
+    PyObject *filters = NULL;
+    if (given_filters != Py_None) {
+        filters = PySequence_Tuple(given_filters);
+        if (filters == NULL) {
+            Py_DECREF(needles);
+            return -1;
+        }
+        int bad = PyTuple_GET_SIZE(filters) != n;
+        for (Py_ssize_t i = 0; !bad && i < n; i++) {
+            PyObject *f = PyTuple_GET_ITEM(filters, i);
+            if (f == Py_None) {
+                continue;
+            }
+            if (!PyTuple_Check(f)) {
+                bad = 1;
+                break;
+            }
+            for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(f); k++) {
+                if (!PyBytes_Check(PyTuple_GET_ITEM(f, k))) {
+                    bad = 1;
+                }
+            }
+        }
+        if (bad) {
+            PyErr_SetString(PyExc_ValueError, "filters: one None or tuple of bytes per needle");
+            Py_DECREF(filters);
+            Py_DECREF(needles);
+            return -1;
+        }
+    }
     Py_ssize_t *order = PyMem_Malloc((n ? n : 1) * sizeof(Py_ssize_t));
     if (order == NULL) {
         Py_DECREF(needles);
+        Py_XDECREF(filters);
         PyErr_NoMemory();
         return -1;
     }
@@ -77,6 +190,7 @@ static int Finder_init(Finder *self, PyObject *args, PyObject *kwds) {
         if (!PyBytes_Check(item) || PyBytes_GET_SIZE(item) < 2 || PyBytes_AS_STRING(item)[0] != '<') {
             PyErr_SetString(PyExc_ValueError, "each needle must be bytes of 2 or more starting with '<'");
             PyMem_Free(order);
+            Py_XDECREF(filters);
             Py_DECREF(needles);
             return -1;
         }
@@ -94,8 +208,10 @@ static int Finder_init(Finder *self, PyObject *args, PyObject *kwds) {
     }
     PyMem_Free(self->order);
     Py_XDECREF(self->needles);
+    Py_XDECREF(self->filters);
     self->order = order;
     self->needles = needles;
+    self->filters = filters;
     return 0;
 }
 
@@ -130,6 +246,11 @@ static PyObject *Finder_find(Finder *self, PyObject *const *args, Py_ssize_t nar
                 PyObject *needle = PyTuple_GET_ITEM(self->needles, self->order[k]);
                 Py_ssize_t len = PyBytes_GET_SIZE(needle);
                 if (i + len <= n && memcmp(s + i, PyBytes_AS_STRING(needle), (size_t)len) == 0) {
+                    PyObject *wanted =
+                        self->filters ? PyTuple_GET_ITEM(self->filters, self->order[k]) : Py_None;
+                    if (wanted != Py_None && plain_tag_lacks(s, n, i, i + len, wanted)) {
+                        continue; /* no rule can match this tag by this name */
+                    }
                     return PyLong_FromSsize_t(i);
                 }
             }

@@ -241,7 +241,12 @@ class Scanner:
             )
         candidate, walker = candidate_patterns(starts, ends, swallow, filters)
         needles = candidate_needles(starts, ends, swallow) if SPEEDUPS is not None else None
-        finder = SPEEDUPS.Finder(needles) if SPEEDUPS is not None and needles else None
+        finder = None
+        if SPEEDUPS is not None and needles:
+            # A start tag of a filtered name whose bytes lack a needle is no candidate:
+            # the finder skips it as the regex's condition would (the plain cases).
+            by_needle = {b"<" + name: tuple(wanted) for name, wanted in filters}
+            finder = SPEEDUPS.Finder(needles, [by_needle.get(needle) for needle in needles])
         return candidate, walker, finder
 
     def _found(self, low: bytes, pos: int) -> Iterator[re.Match[bytes]]:

@@ -150,3 +150,46 @@ def test_the_pure_python_path_runs_without_speedups(pure_python: None) -> None:
         b'<html><head><link rel="shortcut icon" href="/favicon.ico"></head>'
         b"<body><p>x<i>s</i></body></html>"
     )
+
+
+ATTRIBUTE_PIECE = st.sampled_from(
+    [
+        b" rel=icon",
+        b' rel="icon"',
+        b" rel='x>icon'",
+        b' href="a>b"',
+        b" href=a&amp;b",
+        b" t=&#105;con",
+        b' t="&#105;con"',
+        b' t="&amp;"',
+        b" x",
+        b' ="y"',
+        b' q="',
+        b" '",
+        b"/",
+        b" data-x='icon'",
+        b' y=z"icon"',
+    ]
+)
+
+
+@needs_speedups
+@settings(max_examples=500, deadline=None)
+@given(st.lists(ATTRIBUTE_PIECE, max_size=6), st.sampled_from([b">", b"> <b>x</b>", b""]))
+def test_finder_skips_only_tags_the_needle_test_rules_out(pieces: list[bytes], tail: bytes) -> None:
+    """A filtered start tag may be skipped only where the rewriter's own needle test (on the
+    whole tag as the tokenizer reads it) would refuse it too."""
+    from edgeviews.rewriter.grammar import TAG, needles_spelled_plainly
+
+    assert fastscan is not None
+    low = (b"<link" + b"".join(pieces) + tail).lower()
+    wanted = (b"icon", b"rel")
+    if fastscan.Finder([b"<link"], [wanted]).find(low, 0) == 0:
+        return  # reported: the regex and the hook decide
+    tag = TAG.match(low, 0)
+    assert tag is not None, "an unfinished tag must be reported"
+    end = tag.end()
+    passes = all(low.find(n, 0, end) >= 0 for n in wanted) or not needles_spelled_plainly(
+        low, 0, end, wanted
+    )
+    assert not passes, low
