@@ -5,6 +5,10 @@
  *   lower(data) -> bytes          bytes.lower(): ASCII A-Z to a-z, every other byte kept.
  *                                  CPython's loop goes through a table a byte at a time; this
  *                                  one vectorizes (~4 us instead of ~18 for a 62 KB page).
+ *   in_data_state(low, start, pos) -> bool
+ *                                  data_state.in_data_state(): the cheap proof that nothing
+ *                                  between two candidates leaves a tag open, in one call
+ *                                  instead of four searches and their Python around them.
  *   Finder(needles, filters=None).find(low, pos) -> int
  *                                  The first index >= pos where one of the needles (each
  *                                  starting with '<') begins, or -1: memchr for '<', then the
@@ -41,6 +45,54 @@ static PyObject *fastscan_lower(PyObject *module, PyObject *arg) {
     }
     PyBuffer_Release(&view);
     return out;
+}
+
+static Py_ssize_t last_of(const unsigned char *s, Py_ssize_t from, Py_ssize_t to,
+                          unsigned char c) {
+    for (Py_ssize_t i = to - 1; i >= from; i--) {
+        if (s[i] == c) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static int opens_value(unsigned char c) {
+    return c == '=' || c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
+static PyObject *fastscan_in_data_state(PyObject *module, PyObject *const *args,
+                                        Py_ssize_t nargs) {
+    if (nargs != 3 || !PyBytes_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "in_data_state(low: bytes, start: int, pos: int)");
+        return NULL;
+    }
+    const unsigned char *s = (const unsigned char *)PyBytes_AS_STRING(args[0]);
+    Py_ssize_t n = PyBytes_GET_SIZE(args[0]);
+    Py_ssize_t start = PyLong_AsSsize_t(args[1]);
+    Py_ssize_t pos = PyLong_AsSsize_t(args[2]);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    if (start < 0 || pos > n || start > pos) {
+        PyErr_SetString(PyExc_ValueError, "need 0 <= start <= pos <= len(low)");
+        return NULL;
+    }
+    Py_ssize_t gt = last_of(s, start, pos, '>');
+    if (gt < 0) {
+        return PyBool_FromLong(memchr(s + start, '<', (size_t)(pos - start)) == NULL);
+    }
+    for (Py_ssize_t i = gt + 1; i < pos; i++) {
+        if (s[i] == '<' || s[i] == '"' || s[i] == '\'') {
+            Py_RETURN_FALSE;
+        }
+    }
+    Py_ssize_t quote = last_of(s, start, gt, '"');
+    if (quote > start && opens_value(s[quote - 1])) {
+        Py_RETURN_FALSE;
+    }
+    quote = last_of(s, start, gt, '\'');
+    return PyBool_FromLong(!(quote > start && opens_value(s[quote - 1])));
 }
 
 typedef struct {
@@ -280,6 +332,8 @@ static PyTypeObject FinderType = {
 
 static PyMethodDef module_methods[] = {
     {"lower", fastscan_lower, METH_O, "bytes.lower() for a bytes-like object."},
+    {"in_data_state", (PyCFunction)(void (*)(void))fastscan_in_data_state, METH_FASTCALL,
+     "data_state.in_data_state(low, start, pos)."},
     {NULL, NULL, 0, NULL},
 };
 

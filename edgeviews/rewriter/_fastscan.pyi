@@ -1,6 +1,7 @@
 from collections.abc import Iterable
 
 def lower(data: bytes, /) -> bytes: ...
+def in_data_state(low: bytes, start: int, pos: int, /) -> bool: ...
 
 class Finder:
     def __init__(

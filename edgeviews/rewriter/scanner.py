@@ -349,6 +349,7 @@ class Scanner:
         find = low.find
         lt_or_quote = LT_OR_QUOTE.search
         openers = QUOTE_OPENERS
+        prove = None if SPEEDUPS is None else SPEEDUPS.in_data_state
         n = len(buf)
         out = self.out
         pos = 0  # everything before pos is tokenized
@@ -370,7 +371,11 @@ class Scanner:
                 )
                 for match in matches:
                     start, end = match.span()
-                    if start != pos:
+                    if start != pos and prove is not None:
+                        if not prove(low, pos, start):
+                            proven = False
+                            break
+                    elif start != pos:
                         # Inlined in_data_state(low, pos, start): the hottest lines here.
                         gt = rfind(b">", pos, start)
                         if gt < 0:

@@ -193,3 +193,26 @@ def test_finder_skips_only_tags_the_needle_test_rules_out(pieces: list[bytes], t
         low, 0, end, wanted
     )
     assert not passes, low
+
+
+MARKUP = byte_strings(b"<>\"'= a\t/", 0, 60)
+
+
+@needs_speedups
+@settings(max_examples=600, deadline=None)
+@given(MARKUP, st.data())
+def test_in_data_state_is_the_python_proof(low: bytes, data: st.DataObject) -> None:
+    from edgeviews.rewriter.data_state import in_data_state
+
+    assert fastscan is not None
+    pos = data.draw(st.integers(0, len(low)))
+    start = data.draw(st.integers(0, pos))
+    assert fastscan.in_data_state(low, start, pos) == in_data_state(low, start, pos)
+
+
+@needs_speedups
+def test_in_data_state_refuses_bad_ranges() -> None:
+    assert fastscan is not None
+    for start, pos in ((-1, 2), (3, 2), (0, 99)):
+        with pytest.raises(ValueError):
+            fastscan.in_data_state(b"<p>x", start, pos)
