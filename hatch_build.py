@@ -20,15 +20,19 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 SOURCE = Path("edgeviews") / "rewriter" / "_fastscan.c"
 
 
+def compiler() -> list[str]:
+    """The C compiler command: `CC`, else the one this Python was built with (as setuptools)."""
+    return shlex.split(os.environ.get("CC") or str(sysconfig.get_config_var("CC") or "cc"))
+
+
 def compile_fastscan(root: Path) -> tuple[Path | None, str]:
     """Build the extension next to its source; (the built file or None, what went wrong)."""
     if os.environ.get("EDGEVIEWS_PURE_PYTHON"):
         return None, "EDGEVIEWS_PURE_PYTHON is set"
     source = root / SOURCE
     target = source.with_name("_fastscan" + str(sysconfig.get_config_var("EXT_SUFFIX")))
-    compiler = shlex.split(os.environ.get("CC") or str(sysconfig.get_config_var("CC") or "cc"))
     command = [
-        *compiler,
+        *compiler(),
         "-O3",
         "-shared",
         "-fPIC",

@@ -563,15 +563,6 @@ def measure_websockets(
 # ---------------------------------------------------------------- the run
 
 
-def rewriter_path() -> str:
-    """Which scan the rewriter runs here: its C speedups or the pure-Python one."""
-    from edgeviews.rewriter.scanner import SPEEDUPS
-
-    if SPEEDUPS is not None:
-        return "C speedups (edgeviews/rewriter/_fastscan.c)"
-    return "pure Python (C speedups not built, or EDGEVIEWS_PURE_PYTHON is set)"
-
-
 def machine() -> str:
     """CPU model (with family/model numbers: VMs often say only "AMD EPYC"), cores, versions."""
     fields: dict[str, str] = {}
@@ -867,7 +858,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     cores = os.cpu_count() or 1
     core = cores - 1 if cores > 1 else None
     print(f"machine: {machine()}")
-    print(f"edgeviews rewriter: {rewriter_path()}")
+    from edgeviews.rewriter.scanner import speedups_state
+
+    print(f"edgeviews rewriter: {speedups_state()}")
     print(f"load average at start: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
     wrk_where = "unpinned" if args.wrk_unpinned or core is None else "on core 0"
     print(f"pinning: upstreams on core 0, each proxy on core {core}; wrk {wrk_where}, 1 thread")

@@ -224,15 +224,6 @@ def per_page_ratios(
     return f"p10 {p10:.2f}x, p50 {p50:.2f}x, p90 {p90:.2f}x"
 
 
-def rewriter_path() -> str:
-    """Which scan the rewriter runs here: its C speedups or the pure-Python one."""
-    from edgeviews.rewriter.scanner import SPEEDUPS
-
-    if SPEEDUPS is not None:
-        return "C speedups (edgeviews/rewriter/_fastscan.c)"
-    return "pure Python (C speedups not built, or EDGEVIEWS_PURE_PYTHON is set)"
-
-
 def machine() -> str:
     model = platform.processor() or "unknown CPU"
     try:
@@ -266,7 +257,9 @@ def main() -> None:
     pages = [(name, chunked(data), data) for name, data in raw]
     total = sum(len(data) for _, data in raw)
     print(f"machine: {machine()}")
-    print(f"edgeviews rewriter: {rewriter_path()}")
+    from edgeviews.rewriter.scanner import speedups_state
+
+    print(f"edgeviews rewriter: {speedups_state()}")
     print(
         f"corpus: {len(pages)} pages, {total / 1e6:.1f} MB, {CHUNK // 1024} KiB chunks, "
         f"median of {args.rounds} rounds"

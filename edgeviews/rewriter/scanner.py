@@ -74,6 +74,15 @@ def _speedups() -> ModuleType | None:
 
 
 SPEEDUPS = _speedups()
+
+
+def speedups_state() -> str:
+    """Which scan this process runs, in words (the benchmarks print it beside their figures)."""
+    if SPEEDUPS is not None:
+        return "C speedups (edgeviews/rewriter/_fastscan.c)"
+    return "pure Python (C speedups not built, or EDGEVIEWS_PURE_PYTHON is set)"
+
+
 DATA, RAWTEXT, SCRIPT, PLAINTEXT, COMMENT, BOGUS, CDATA, PASSTHROUGH = range(8)
 SCRIPT_PLAIN, SCRIPT_ESC, SCRIPT_DOUBLE = range(3)
 _MAX_FOREIGN_DEPTH = 256
@@ -240,8 +249,8 @@ class Scanner:
                 )
             )
         candidate, walker = candidate_patterns(starts, ends, swallow, filters)
-        needles = candidate_needles(starts, ends, swallow) if SPEEDUPS is not None else None
         finder = None
+        needles = candidate_needles(starts, ends, swallow)
         if SPEEDUPS is not None and needles:
             # A start tag of a filtered name whose bytes lack a needle is no candidate:
             # the finder skips it as the regex's condition would (the plain cases).
@@ -704,7 +713,8 @@ class Scanner:
         last = low.rfind(b"<", pos)
         if last < 0:
             return n
-        if not in_data_state(low, pos, last):
+        proof = in_data_state if SPEEDUPS is None else SPEEDUPS.in_data_state
+        if not proof(low, pos, last):
             return walk(self._walker, low, pos)
         if last + 1 == n:
             return last

@@ -10,9 +10,7 @@ and that the C one was built where it can be.
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
-import sysconfig
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,13 +19,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from edgeviews.rewriter import Rewriter, scanner
+from hatch_build import compiler
 from tests.rewriter.conftest import corpus_rows, split_by_sizes
 
 fastscan = scanner.SPEEDUPS
 
 
 def compiler_present() -> bool:
-    command = shlex.split(os.environ.get("CC") or str(sysconfig.get_config_var("CC") or "cc"))
+    command = compiler()  # what hatch_build.py compiles with
     return bool(command) and shutil.which(command[0]) is not None
 
 
