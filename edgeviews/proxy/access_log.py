@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass
 from typing import TextIO
 
+from edgeviews.proxy.asgi import Scope
+
 access_logger = logging.getLogger("edgeviews.proxy.access")
 
 _LINE = '%s "%s %s" %d upstream=%.1fms total=%.1fms mode=%s injected=%s outcome=%s'
@@ -30,6 +32,12 @@ class Exchange:
     mode: str = "pass"
     outcome: str = "ok"
     started: bool = False
+
+
+def client_address(scope: Scope) -> str:
+    """The client's address as the access line shows it ("-" where the server gave none)."""
+    peer = scope.get("client")
+    return str(peer[0]) if peer else "-"
 
 
 def log_access(exchange: Exchange, injected: list[str], total_ms: float) -> None:

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, Router
 
 from edgeviews.config import Config
-from edgeviews.proxy.access_log import Exchange, log_access
+from edgeviews.proxy.access_log import Exchange, client_address, log_access
 from edgeviews.proxy.asgi import ASGIApp, Message, Receive, Scope, Send
 from edgeviews.proxy.forwarding import forward
 from edgeviews.proxy.snapshot import RoutePlan, Snapshot, build_snapshot
@@ -127,9 +127,8 @@ class ProxyApp:
     async def _fall_through(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
         """Serve from the health endpoint or the host app, with an access line like proxied ones."""
         started = time.perf_counter()
-        peer = scope.get("client")
         exchange = Exchange(
-            method=scope["method"], path=path, client=peer[0] if peer else "-", mode="app"
+            method=scope["method"], path=path, client=client_address(scope), mode="app"
         )
 
         async def send_noting_status(message: Message) -> None:

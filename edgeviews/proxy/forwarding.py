@@ -15,7 +15,7 @@ from typing import Final
 
 import httpx2
 
-from edgeviews.proxy.access_log import Exchange, log_access
+from edgeviews.proxy.access_log import Exchange, client_address, log_access
 from edgeviews.proxy.asgi import Receive, Scope, Send
 from edgeviews.proxy.client_connection import (
     BodyState,
@@ -70,8 +70,7 @@ async def forward(
     """Answer one HTTP request from the plan's upstream."""
     started = time.perf_counter()
     method: str = scope["method"]
-    peer = scope.get("client")
-    exchange = Exchange(method=method, path=path, client=peer[0] if peer else "-")
+    exchange = Exchange(method=method, path=path, client=client_address(scope))
     injected: list[str] = []
     try:
         await _forward(

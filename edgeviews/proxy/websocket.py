@@ -28,7 +28,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.frames import EXTERNAL_CLOSE_CODES, CloseCode
 from websockets.protocol import State
 
-from edgeviews.proxy.access_log import Exchange, log_access
+from edgeviews.proxy.access_log import Exchange, client_address, log_access
 from edgeviews.proxy.asgi import Message, Receive, Scope, Send
 from edgeviews.proxy.error_pages import error_page
 from edgeviews.proxy.forwarded import client_view
@@ -109,8 +109,7 @@ async def forward_websocket(
 ) -> None:
     """Serve one WebSocket session of a proxied path from the plan's upstream."""
     started = time.perf_counter()
-    peer = scope.get("client")
-    exchange = Exchange(method="GET", path=path, client=peer[0] if peer else "-", mode="websocket")
+    exchange = Exchange(method="GET", path=path, client=client_address(scope), mode="websocket")
     try:
         await _session(scope, receive, send, snapshot, plan, raw_path, exchange)
     finally:
