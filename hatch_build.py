@@ -43,6 +43,7 @@ def compile_fastscan(root: Path) -> tuple[Path | None, str]:
         "-o",
         str(target),
     ]
+    target.unlink(missing_ok=True)  # a failed build must not leave an older one in use
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as error:

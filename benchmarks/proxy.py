@@ -395,7 +395,8 @@ def wrk(
     )
     if rate is None or count is None or "50" not in latencies:
         raise RuntimeError(f"could not read wrk's output:\n{output}")
-    cpu_us = cpu / int(count.group(1)) * 1e6 if cpu is not None and int(count.group(1)) else None
+    requests = int(count.group(1))
+    cpu_us = cpu / requests * 1e6 if cpu is not None and requests else None
     return LoadResult(float(rate.group(1)), latencies["50"], latencies["99"], errors, cpu_us)
 
 
@@ -929,11 +930,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         notes.insert(
             0, f"edgeviews vs nginx requests/s, worst cell: {worst:.3f}x (target >= 0.30x)"
         )
-        for c in connections:
+        for index, c in enumerate(connections, start=1):
             ours_cpu, nginx_cpu = cells[OURS][c].cpu_us, cells[anchor][c].cpu_us
             if ours_cpu and nginx_cpu:
                 notes.insert(
-                    1,
+                    index,
                     f"CPU per request at c={c} (the kept round): nginx {nginx_cpu:,.0f} us, "
                     f"edgeviews {ours_cpu:,.0f} us, {nginx_cpu / ours_cpu:.2f}x "
                     "(steadier than requests/s on a shared machine; the target is in requests/s)",
